@@ -1,0 +1,43 @@
+# Every target sets itself up: a fresh clone needs only `make extract` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+SCHV   := $(VENV)/bin/schv
+STAMP  := $(VENV)/.installed
+RAW    ?= raw
+OUT    ?= processed
+WORKERS ?=
+
+.PHONY: extract test eval samples devset lint status clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+extract: $(STAMP)
+	$(SCHV) extract --raw $(RAW) --out $(OUT) $(if $(WORKERS),--workers $(WORKERS))
+
+status: $(STAMP)
+	$(SCHV) status --raw $(RAW) --out $(OUT)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+eval: $(STAMP)
+	$(SCHV) eval --devset tests/devset --pdfs tests/devset/pdf
+
+# Regenerate the sample PDFs in raw/ from their sources (reportlab; deterministic bytes).
+samples: $(STAMP)
+	$(PY) -m pipeline.synth pipeline/synth/samples $(RAW) --force
+
+# Regenerate the development-set PDFs (the docx ones need LibreOffice: apt-get install libreoffice-writer-nogui).
+devset: $(STAMP)
+	$(PY) -m pipeline.synth tests/devset/docs tests/devset/pdf
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pipeline tests
+
+clean:
+	rm -rf $(VENV) $(OUT)/*.parquet $(OUT)/.work

@@ -1,0 +1,90 @@
+"""The `schv` command: wires the stages, holds no logic of its own.
+
+Exit codes: 0 all files done, 1 some files failed (see the errors table), 2 the run could
+not run (bad arguments, input folder missing, another run holds the lock).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from pipeline import __version__
+
+
+def _setup_logging(json_log: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if json_log:
+        class JsonFormatter(logging.Formatter):
+            def format(self, record: logging.LogRecord) -> str:
+                return json.dumps({"time": self.formatTime(record), "level": record.levelname, "message": record.getMessage()})
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from pipeline.run import RunLocked, extract
+
+    try:
+        summary = extract(Path(args.raw), Path(args.out), workers=args.workers, force=args.force)
+    except (RunLocked, FileNotFoundError) as exc:
+        logging.getLogger("schv").error("%s", exc)
+        return 2
+    for line in summary.lines():
+        logging.getLogger("schv").info("%s", line)
+    return 1 if summary.failed else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from pipeline.run import status
+
+    st = status(Path(args.raw), Path(args.out))
+    for key in ("processed", "pending", "failed", "removed"):
+        print(f"{key}: {len(st[key])}")
+        for name in st[key] if key != "processed" else []:
+            print(f"  {name}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import main as eval_main
+
+    return eval_main(Path(args.devset), Path(args.pdfs))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="schv", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--json-log", action="store_true", help="log lines as JSON objects")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("extract", help="process new and changed PDFs and update the tables")
+    p.add_argument("--raw", default="raw", help="folder of input PDFs (default: raw)")
+    p.add_argument("--out", default="processed", help="folder of output tables (default: processed)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    p.add_argument("--force", action="store_true", help="reprocess every file")
+    p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("status", help="show processed, pending and failed files")
+    p.add_argument("--raw", default="raw")
+    p.add_argument("--out", default="processed")
+    p.set_defaults(func=cmd_status)
+    p = sub.add_parser("eval", help="precision/recall/F1 on the annotated development set")
+    p.add_argument("--devset", default="tests/devset")
+    p.add_argument("--pdfs", default="tests/devset/pdf")
+    p.set_defaults(func=cmd_eval)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    _setup_logging(args.json_log)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

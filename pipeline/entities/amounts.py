@@ -1,0 +1,170 @@
+"""Amounts: money and percentages in Dutch notation, as exact decimals.
+
+"." groups thousands and "," is the decimal mark; scale words (miljoen, miljard, k) and a
+currency shared by two numbers ("tussen 5 en 10 miljoen euro") apply to both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from text_to_num import text2num
+
+NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+WORD_NUMBER = r"(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend)"
+SCALES = {"miljoen": Decimal(10) ** 6, "mio": Decimal(10) ** 6, "mln": Decimal(10) ** 6, "miljard": Decimal(10) ** 9, "mld": Decimal(10) ** 9, "duizend": Decimal(1000)}
+SCALE = r"(?:miljoen|miljard|mio\.?|mln\.?|mld\.?|duizend)"
+CURRENCY_AFTER = r"(?:euro|EUR|€)"
+KILO_EURO = r"(?:kEUR|k€|KEUR)"
+UNIT = r"(?:ton|kWh|MWh|GWh|m²|m2|m3|m³|km|kg|liter|uur|dag|maand|jaar|inwoner|leerling|deelnemer|persoon|woning|gezin|kind|ha|hectare|student|vat|stuk|uur)"
+QUALIFIER = r"(?:circa|ca\.|ongeveer|zo'n|zo’n|meer\s+dan|minder\s+dan|minstens|minimaal|maximaal|maximum|tot\s+maximaal|tot|ruim|bijna|nagenoeg|om\s+en\s+bij|rond|bijna|hoogstens|slechts|amper)"
+NUM = rf"(?P<num>-?{NUMBER}|(?i:{WORD_NUMBER}))"
+
+MONEY_BEFORE = re.compile(rf"(?<![\w])(?P<cur>€|EUR)\s*(?P<num>{NUMBER})(?:\s+(?P<scale>{SCALE}))?(?![\d\w])")
+MONEY_AFTER = re.compile(rf"(?<![\w.,]){NUM}(?:\s*(?P<scale>{SCALE}))?\s*(?P<cur>{CURRENCY_AFTER}|{KILO_EURO})(?![\w])")
+PERCENT = re.compile(rf"(?<![\w.,]){NUM}\s*(?P<pct>%|procent|percent)(?![\w])")
+UNIT_AFTER = re.compile(rf"(?:\s*/\s*|\s+per\s+)(?P<unit>{UNIT})\b")
+QUAL_BEFORE = re.compile(rf"(?<![\w])(?P<qual>{QUALIFIER})\s+$", re.IGNORECASE)
+# A bare number sharing the scale/currency of the next amount: "tussen 5 en 10 miljoen euro".
+SHARED_LEFT = re.compile(rf"(?<![\w.,])(?P<num>{NUMBER}|{WORD_NUMBER})(?P<link>\s+(?:en|tot|à|a|of|naar)\s+|\s*[-–]\s*)$")
+# Two written amounts joined as a range: "tussen € 2.000 en € 5.000", "€ 2.000 tot € 5.000".
+RANGE_BETWEEN = re.compile(r"\s*(?:tot|à|a|[-–])\s*|\s+en\s+")
+CHANGE_VERBS = frozenset({"aan", "toe", "op", "stijgt", "steeg", "stegen", "gestegen", "daalt", "daalde", "daalden", "gedaald", "groeit", "groeide", "gegroeid", "loopt", "liep", "opgelopen", "evolueert", "evolueerde", "naar", "verhoogd", "verlaagd", "teruggebracht", "opgetrokken"})
+
+
+@dataclass(slots=True)
+class AmountMention:
+    char_start: int
+    char_end: int
+    text: str
+    kind: str
+    value: Decimal | None
+    currency: str | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    range_group: int | None = None
+
+
+def parse_number(s: str) -> Decimal | None:
+    """Dutch notation to an exact decimal: "14.282.612,00" -> 14282612.00; "twee" -> 2."""
+    s = s.strip()
+    if s.startswith("-"):
+        value = parse_number(s[1:])
+        return -value if value is not None else None
+    if re.fullmatch(WORD_NUMBER, s, re.IGNORECASE):
+        try:
+            return Decimal(text2num(s.lower().replace("één", "een"), "nl"))
+        except ValueError:
+            return None
+    if not re.fullmatch(NUMBER, s):
+        return None
+    return Decimal(s.replace(".", "").replace(",", "."))
+
+
+def _scaled(value: Decimal | None, scale: str | None, kilo: bool) -> Decimal | None:
+    if value is None:
+        return None
+    if scale:
+        value *= SCALES[scale.lower().rstrip(".")]
+    if kilo:
+        value *= 1000
+    return value
+
+
+def find_amounts(text: str) -> list[AmountMention]:
+    """Every money amount and percentage in one part's text, in text order."""
+    found: list[AmountMention] = []
+    taken = bytearray(len(text) + 1)
+
+    def add(m: AmountMention) -> bool:
+        if any(taken[m.char_start : m.char_end]):
+            return False
+        for i in range(m.char_start, m.char_end):
+            taken[i] = 1
+        found.append(m)
+        return True
+
+    for rx, kind in ((MONEY_BEFORE, "money"), (MONEY_AFTER, "money"), (PERCENT, "percentage")):
+        for m in rx.finditer(text):
+            cur = m.groupdict().get("cur")
+            kilo = cur is not None and cur.lower().startswith("k")
+            value = _scaled(parse_number(m.group("num")), m.groupdict().get("scale"), kilo)
+            end = m.end()
+            unit = None
+            if kind == "money":
+                u = UNIT_AFTER.match(text, end)
+                if u:
+                    unit, end = u.group("unit"), u.end()
+            start = m.start()
+            found_m = AmountMention(
+                char_start=start,
+                char_end=end,
+                text=text[start:end],
+                kind=kind,
+                value=value,
+                currency="EUR" if kind == "money" else None,
+                unit=unit,
+            )
+            if add(found_m):
+                _shared_left(text, found_m, m, add, len(found))
+    found.sort(key=lambda x: x.char_start)
+    _explicit_ranges(text, found)
+    for a in found:
+        q = QUAL_BEFORE.search(text, 0, a.char_start)
+        if not q or a.range_group is not None:
+            continue
+        qual = re.sub(r"\s+", " ", q.group("qual").lower()).replace("’", "'")
+        before = text[: q.start()].split()
+        if qual == "tot" and before and before[-1].lower() in CHANGE_VERBS:
+            continue  # "groeit aan tot 91,6 %": "to", not a bound
+        a.qualifier = qual
+        a.char_start = q.start()
+        a.text = text[a.char_start : a.char_end]
+    groups: dict[int, int] = {}
+    for a in found:
+        if a.range_group is not None:
+            a.range_group = groups.setdefault(a.range_group, len(groups) + 1)
+    return found
+
+
+def _explicit_ranges(text: str, found: list[AmountMention]) -> None:
+    next_group = max((a.range_group or 0 for a in found), default=0) + 1000
+    for a, b in zip(found, found[1:]):
+        if a.kind != b.kind or a.range_group is not None or b.range_group is not None:
+            continue
+        between = text[a.char_end : b.char_start]
+        if not RANGE_BETWEEN.fullmatch(between):
+            continue
+        if " en " in f" {between} " and not re.search(r"\btussen\s+$", text[: a.char_start]):
+            continue
+        a.range_group = b.range_group = next_group
+        next_group += 1
+
+
+def _shared_left(text: str, right: AmountMention, m: re.Match[str], add, group_id: int) -> None:
+    left = SHARED_LEFT.search(text, 0, right.char_start)
+    if not left or left.end() != right.char_start:
+        return
+    if right.kind == "money" and m.re is MONEY_BEFORE:
+        return
+    if re.fullmatch(r"(?:19|20)\d\d", left.group("num")) and not re.match(r"(?:19|20)\d\d\b", right.text):
+        return  # "in 2028 en 200 miljoen euro": a year, not a shared-scale amount
+    value = parse_number(left.group("num"))
+    scale = m.groupdict().get("scale")
+    cur = m.groupdict().get("cur")
+    kilo = cur is not None and cur.lower().startswith("k")
+    ranged = left.group("link").strip() != "naar"  # "van 50 naar 70 euro": a change, not a range
+    mention = AmountMention(
+        char_start=left.start("num"),
+        char_end=left.end("num"),
+        text=left.group("num"),
+        kind=right.kind,
+        value=_scaled(value, scale, kilo),
+        currency=right.currency,
+        unit=right.unit,
+        range_group=group_id if ranged else None,
+    )
+    if add(mention) and ranged:
+        right.range_group = group_id

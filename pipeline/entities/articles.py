@@ -1,0 +1,196 @@
+"""Article references: "artikel 12, §2, 3°, van het decreet van 22 december 2017".
+
+One row per article (lists give several rows, "5 tot en met 7" one row with article_to).
+An instrument following with "van ..." is inside the span; one named elsewhere in the same
+sentence fills the instrument fields only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from pipeline.entities.dates import parse_full_date
+
+ART_WORD = r"(?i:artikelen|artikels|artikel|art\.|artt\.)"
+ART_NUM = r"\d+(?:[./]\d+)*(?:\s?(?:bis|ter|quater|quinquies))?"
+PARAGRAPH = r"(?:,?\s*§\s*(?P<par>\d+))"
+DEGREE = r"(?:,?\s*(?P<deg>\d+°(?:\s*,\s*\d+°)*))"
+LID_ORD = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "zesde": 6, "zevende": 7, "achtste": 8, "negende": 9, "tiende": 10}
+ORDINAL = r"(?:eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende|\d+(?:e|de|ste))"
+LID_AFTER = rf"(?:,?\s*(?P<lid>{ORDINAL})\s+lid)"
+ONE_ARTICLE = rf"(?P<num>{ART_NUM})(?:,(?P<sub>\d+)(?!\d|,\d{{3}}))?{PARAGRAPH}?{LID_AFTER}?{DEGREE}?"
+NAMED_TAIL = r"(?:\s+(?:[A-Z][\w-]+|\(EU\)|\d{2,4}/\d+(?:/EU)?|van\s+(?:19|20)\d\d(?!\s*[-/]))(?=[\s,.;:)]|$))*"
+INSTRUMENT_HEAD = (
+    r"(?:(?:ministerieel|koninklijk|uitvoerings)\s+)?"
+    r"(?:(?:Vlaamse\s+)?(?:Codex|Wooncode)" + NAMED_TAIL
+    + r"|[A-Z][\w-]*(?:decreet|besluit|wet|codex|code|reglement|verordening|richtlijn|omzendbrief)" + NAMED_TAIL
+    + r"|(?:Decreet|Wet|Besluit)(?=\s+[A-Z])" + NAMED_TAIL
+    + r"|(?:[Vv]erordening|[Rr]ichtlijn)(?=\s+(?:\(EU\)|\d))" + NAMED_TAIL
+    + r"|decreet|besluit|wet|Grondwet|grondwet|codex|reglement|Reglement|verordening|richtlijn|omzendbrief|Omzendbrief|VCO|VCRO|BVR|DLB|AVG|GDPR)"
+    r"(?:\s+(?:(?:van|op)\s+(?:het|de)\s+(?:Vlaams(?:e)?\s+)?(?:Parlement|Regering)))?"
+)
+INSTRUMENT = re.compile(
+    rf"(?P<inst>(?:de\s+|het\s+)?(?P<head>{INSTRUMENT_HEAD}))"
+    r"(?:\s+(?:van\s+)?(?P<idate>(?:[12]\d|3[01]|0?[1-9])\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s+(?:19|20)\d\d))?"
+)
+VAN_INSTRUMENT = re.compile(rf",?\s+(?:van\s+|(?=[A-Z]{{2,}}\b)){INSTRUMENT.pattern}")
+# An instrument printed right before the article word: "(Reglement artikel 81, ...)".
+INSTRUMENT_BEFORE = re.compile(rf"(?P<inst>(?P<head>{INSTRUMENT_HEAD}))\s+$")
+REFERENCE = re.compile(
+    rf"(?<![\w])(?:(?P<lidpre>(?i:het)\s+(?P<lidord>{ORDINAL})\s+lid\s+van\s+))?(?P<word>{ART_WORD})\s+(?P<list>{ONE_ARTICLE}(?:\s*(?:,|en|tot\s+en\s+met|t\.e\.m\.|tot)\s*{ART_NUM}(?:{PARAGRAPH.replace('par', 'p2')})?)*)",
+)
+ONE = re.compile(ONE_ARTICLE)
+SEP = re.compile(r"\s*(,|en|tot\s+en\s+met|t\.e\.m\.|tot)\s*")
+SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z(\"“‘])|\n")
+TYPE_WORDS = ("decreet", "besluit", "wet", "codex", "reglement", "verordening", "richtlijn", "omzendbrief")
+NAMED = {"vco": ("codex", "VCO"), "vcro": ("codex", "VCRO"), "bvr": ("besluit", "BVR"), "dlb": ("decreet", "DLB"), "avg": ("verordening", "AVG"), "gdpr": ("verordening", "GDPR")}
+
+
+@dataclass(slots=True)
+class ArticleMention:
+    char_start: int
+    char_end: int
+    text: str
+    article: str
+    article_to: str | None = None
+    paragraph: str | None = None
+    subdivision: str | None = None
+    instrument_type: str | None = None
+    instrument_name: str | None = None
+    instrument_date: dt.date | None = None
+
+
+def classify_instrument(head: str) -> tuple[str | None, str | None]:
+    """(instrument_type, instrument_name): a generic "decreet" has no name, "Energiebesluit" has."""
+    h = re.sub(r"\s+", " ", head.strip())
+    low = h.lower()
+    if low in NAMED:
+        return NAMED[low]
+    if "codex" in low or low.endswith("code"):
+        return "codex", h
+    if re.fullmatch(r"(?:besluit|decreet)\s+van\s+de\s+vlaamse\s+regering", low):
+        return low.split()[0], None
+    if low == "grondwet":
+        return "grondwet", h
+    for word in TYPE_WORDS:
+        if low == word:
+            return word, (h if h[0].isupper() else None)  # "Reglement" names one, "het decreet" does not
+        if low.startswith(("ministerieel ", "koninklijk ", "uitvoerings")) and low.endswith(word):
+            return word, None
+        if word in low:
+            return word, h
+    return None, h
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for b in SENTENCE_BREAK.finditer(text):
+        if b.end() > pos:
+            break
+        start = b.end()
+    nxt = SENTENCE_BREAK.search(text, pos)
+    return start, (nxt.start() + 1 if nxt else len(text))
+
+
+def _instrument_in_sentence(text: str, start: int, end: int) -> re.Match[str] | None:
+    s0, s1 = _sentence(text, start)
+    best = None
+    for m in INSTRUMENT.finditer(text, s0, s1):
+        if start <= m.start() < end:
+            continue
+        if best is None or abs(m.start() - start) < abs(best.start() - start):
+            best = m
+    return best
+
+
+def _subdivisions(m: re.Match[str]) -> str | None:
+    parts = []
+    if m.group("sub"):
+        parts.append(m.group("sub"))
+    if m.group("lid"):
+        parts.append(f"lid {_ordinal(m.group('lid'))}")
+    if m.group("deg"):
+        parts.append(re.sub(r"\s*,\s*", ", ", m.group("deg")))
+    return ", ".join(parts) or None
+
+
+def _ordinal(word: str) -> int:
+    w = word.lower()
+    return LID_ORD.get(w) or int(re.match(r"\d+", w).group())  # type: ignore[union-attr]
+
+
+def find_articles(text: str) -> list[ArticleMention]:
+    """Every article reference in one part's text, one row per article."""
+    out: list[ArticleMention] = []
+    for ref in REFERENCE.finditer(text):
+        plural = ref.group("word").lower() in ("artikelen", "artikels", "artt.")
+        list_text = ref.group("list")
+        base = ref.start("list")
+        rows: list[tuple[int, int, re.Match[str], str | None]] = []
+        pos = 0
+        first = ONE.match(list_text, 0)
+        assert first is not None
+        rows.append((base, base + first.end(), first, None))
+        pos = first.end()
+        extra_subs: list[str] = []
+        while True:
+            sep = SEP.match(list_text, pos)
+            if not sep:
+                break
+            nxt = ONE.match(list_text, sep.end())
+            if not nxt:
+                break
+            link = sep.group(1)
+            if link.startswith("tot") or link == "t.e.m.":
+                s0, _, m0, _ = rows[-1]
+                rows[-1] = (s0, base + nxt.end(), m0, nxt.group("num"))
+            elif plural:
+                rows.append((base + nxt.start(), base + nxt.end(), nxt, None))
+            else:
+                # "artikel 81, 1, 2, 3, 5 en 7": numbers after a single article are its subdivisions.
+                extra_subs.append(nxt.group("num"))
+            pos = nxt.end()
+        end_of_list = base + pos
+        inst = VAN_INSTRUMENT.match(text, end_of_list)
+        inst_fields: tuple[str | None, str | None, dt.date | None] = (None, None, None)
+        span_end = end_of_list
+        span_start = ref.start()
+        if inst:
+            itype, iname = classify_instrument(inst.group("head"))
+            inst_fields = (itype, iname, parse_full_date(inst.group("idate")) if inst.group("idate") else None)
+            span_end = inst.end()
+        else:
+            near = INSTRUMENT_BEFORE.search(text, 0, ref.start())
+            if near and near.end() == ref.start() and near.group("head")[:1].isupper():
+                span_start = near.start()
+            else:
+                near = _instrument_in_sentence(text, ref.start(), end_of_list)
+            if near:
+                itype, iname = classify_instrument(near.group("head"))
+                idate = near.groupdict().get("idate")
+                inst_fields = (itype, iname, parse_full_date(idate) if idate else None)
+        for k, (s, e, m, to) in enumerate(rows):
+            start = span_start if k == 0 else s
+            end = span_end if k == len(rows) - 1 else e
+            subs = _subdivisions(m)
+            if extra_subs and k == 0:
+                subs = ", ".join(([subs] if subs else []) + extra_subs)
+            if k == 0 and ref.group("lidpre"):
+                subs = ", ".join(filter(None, [f"lid {_ordinal(ref.group('lidord'))}", subs]))
+            out.append(
+                ArticleMention(
+                    char_start=start,
+                    char_end=end,
+                    text=text[start:end],
+                    article=m.group("num"),
+                    article_to=to,
+                    paragraph=m.group("par"),
+                    subdivision=subs,
+                    instrument_type=inst_fields[0],
+                    instrument_name=inst_fields[1],
+                    instrument_date=inst_fields[2],
+                )
+            )
+    return out

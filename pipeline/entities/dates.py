@@ -1,0 +1,275 @@
+"""Dates: finding calendar mentions in part text and normalising them to date ranges.
+
+Patterns live here, beside the code that reads their groups. Common forms ("12 mei 2023",
+"27/4/2023") are parsed exactly with a month table; dateparser (languages=["nl"]) is the
+fallback for free-form metadata dates. A bare four-digit number counts as a year only
+after a temporal word, as the extraction guide requires.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "mar": 3,
+    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8,
+    "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}
+SEASONS = {"voorjaar": (3, 5), "lente": (3, 5), "zomer": (6, 8), "najaar": (9, 11), "herfst": (9, 11), "winter": (12, 2)}
+QUARTERS = {"eerste": 1, "1e": 1, "1ste": 1, "tweede": 2, "2e": 2, "2de": 2, "derde": 3, "3e": 3, "3de": 3, "vierde": 4, "4e": 4, "4de": 4}
+QUALIFIERS_IN_SPAN = r"eind|einde|begin|medio|midden|half|halfweg|start"
+# Prepositions left out of the span that still say something about the date.
+QUALIFIERS_OUTSIDE = r"uiterlijk|ten\s+laatste|ten\s+vroegste"
+
+MONTH = r"(?P<month>januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan\.|febr?\.|mrt\.|apr\.|aug\.|sept?\.|okt\.|nov\.|dec\.)"
+YEAR = r"(?:19[5-9]\d|20\d\d)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+NOT_COUNT = r"(?![.,]\d)(?!\s*(?:%|procent|euro|EUR|€|ton\b|kg\b|km\b|m²|m2\b|m3\b|ha\b|hectare|kWh|MWh|GWh|personen|projecten|leerlingen|woningen|gezinnen|kinderen|stuks|deelnemers|dossiers|inwoners|bezoekers|mensen|werknemers|banen|jobs|plaatsen|bedden|scholen|gemeenten|aanvragen|studenten|voertuigen|bomen|meter|liter))"
+
+# Point forms, tried in this order at each position (longest first).
+WEEKDAY = r"(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?"
+DAY_MONTH_YEAR = re.compile(rf"\b{WEEKDAY}(?P<day>{DAY})(?:ste|de|e)?\s+{MONTH}(?:\s+(?P<year>{YEAR}))?(?![\w])", re.IGNORECASE)
+NUMERIC = re.compile(rf"(?<![\d.,/])(?P<day>{DAY})(?P<sep>[/.\-])(?P<mon>1[0-2]|0?[1-9])(?P=sep)(?P<year>{YEAR}|\d\d)(?![\d]|[.,/]\d)")
+MONTH_YEAR = re.compile(rf"\b{MONTH}\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
+SEASON = re.compile(rf"\b(?:(?:het|de)\s+)?(?P<season>voorjaar|lente|zomer|najaar|herfst|winter)\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
+QUARTER = re.compile(rf"\b(?:(?:het|de)\s+)?(?P<q>eerste|tweede|derde|vierde|[1-4]e|[1-4]ste|[1-4]de)\s+kwartaal\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}|\bQ(?P<qn>[1-4])\s+(?P<year2>{YEAR})\b", re.IGNORECASE)
+YEAR_NOUNS = (
+    r"(?:de\s+)?periode|(?:het\s+)?(?:kalender|begrotings|emissie|school|academie|zittings|werk|boek|referentie|basis|subsidie|aanslag|inkomsten|productie|teelt|verslag|beleids|jubileum|campagne|oogst|seizoens)?jaar|jaren|schooljaar|seizoen|legislatuur|programmaperiode"
+)
+BUDGET_NOUNS = r"BA|BO|[A-Za-zë-]*(?:begroting|begrotingsaanpassing|begrotingsopmaak|raming|akkoord|regeerperiode|nota|rekening|plan|programma|strategie|visie|pact|rapport|verslag|beleidsbrief|begrotingsplan)"
+TEMPORAL = r"tot\s+en\s+met|t\.e\.m\.|in|sinds|sedert|vanaf|van|tot|tegen|voor|vóór|na|t\.o\.v\.|tov|tussen|rond|omstreeks|tijdens|uit|per|doorheen|eind|einde|begin|medio|midden|uiterlijk|jaar|ten\s+laatste|ten\s+vroegste|dan|als|met|en|of"
+YEAR_RANGE = rf"(?P<y1>{YEAR})\s*[-–/]\s*(?P<y2>{YEAR}|\d\d)(?!\d)"
+YEAR_NOUN_RANGE = re.compile(rf"\b(?P<noun>{YEAR_NOUNS})\s+{YEAR_RANGE}{NOT_COUNT}", re.IGNORECASE)
+YEAR_NOUN = re.compile(rf"\b(?P<noun>{YEAR_NOUNS})\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
+BUDGET_RANGE = re.compile(rf"\b(?:{BUDGET_NOUNS})\s+{YEAR_RANGE}{NOT_COUNT}")
+BUDGET_YEAR = re.compile(rf"\b(?:{BUDGET_NOUNS})\s+(?P<year>{YEAR})\b{NOT_COUNT}")
+QUALIFIED_YEAR = re.compile(rf"\b(?P<qual>{QUALIFIERS_IN_SPAN})\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
+TRIGGERED_RANGE = re.compile(rf"(?:(?<=\s)|(?<=^)|(?<=\())(?:{TEMPORAL})\s+{YEAR_RANGE}{NOT_COUNT}", re.IGNORECASE)
+# A capitalised word right after "in 2000" is a place: Dutch puts the verb second ("In 2023 kende ...").
+TRIGGERED_YEAR = re.compile(rf"(?:(?<=\s)|(?<=^)|(?<=\())(?P<trig>{TEMPORAL})\s+(?:het\s+jaar\s+)?(?P<year>{YEAR})\b{NOT_COUNT}(?!\s+(?-i:[A-Z][a-zà-ÿ]+))", re.IGNORECASE)
+LISTED_YEAR = re.compile(rf"(?:\s*,\s*|\s+(?:en|of|tot\s+en\s+met|en\s+in|of\s+in)\s+)(?P<year>{YEAR})\b{NOT_COUNT}")
+# Before a point: what joins two points into a range, and what opens it.
+RANGE_LINK = re.compile(r"^\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot|en|[-–])\s*$", re.IGNORECASE)
+RANGE_OPEN = re.compile(r"(?:\b(?:van|vanaf|tussen)|(?<![\w])(?:de\s+periode\s+van))\s+$", re.IGNORECASE)
+QUAL_BEFORE = re.compile(rf"\b(?P<qual>{QUALIFIERS_OUTSIDE})\s+(?:op\s+|in\s+)?$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class DateMention:
+    char_start: int
+    char_end: int
+    text: str
+    start: dt.date | None
+    end: dt.date | None
+    precision: str
+    kind: str = "point"
+    qualifier: str | None = None
+    year_inferred: bool = False
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year2(y1: str, y2: str) -> int:
+    return int(y2) if len(y2) == 4 else int(y1[:2] + y2)
+
+
+def _safe_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def parse_full_date(text: str) -> dt.date | None:
+    """A day date written in full ("12 mei 2023", "27/4/2023"); dateparser for the rest."""
+    s = text.strip().rstrip(".,;")
+    m = DAY_MONTH_YEAR.fullmatch(s)
+    if m and m.group("year"):
+        return _safe_date(int(m.group("year")), _month(m.group("month")), int(m.group("day")))
+    m = NUMERIC.fullmatch(s)
+    if m:
+        y = m.group("year")
+        year = int(y) if len(y) == 4 else 2000 + int(y)
+        return _safe_date(year, int(m.group("mon")), int(m.group("day")))
+    import dateparser
+
+    parsed = dateparser.parse(s, languages=["nl"], settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+    return parsed.date() if parsed else None
+
+
+def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
+    """All point mentions, longest match first, no overlaps."""
+    found: list[DateMention] = []
+    taken = bytearray(len(text) + 1)
+
+    def add(s0: int, e0: int, **kw: object) -> None:
+        if any(taken[s0:e0]):
+            return
+        for i in range(s0, e0):
+            taken[i] = 1
+        found.append(DateMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
+
+    for m in DAY_MONTH_YEAR.finditer(text):
+        month, day = _month(m.group("month")), int(m.group("day"))
+        if m.group("year"):
+            d = _safe_date(int(m.group("year")), month, day)
+            add(m.start(), m.end(), start=d, end=d, precision="day")
+        else:
+            # "12 februari": the year comes from the question's date.
+            d = _safe_date(doc_date.year, month, day) if doc_date else None
+            add(m.start(), m.end(), start=d, end=d, precision="day", year_inferred=doc_date is not None)
+    for m in NUMERIC.finditer(text):
+        y = m.group("year")
+        if len(y) == 2 and m.group("sep") != "/":
+            continue
+        year = int(y) if len(y) == 4 else 2000 + int(y)
+        d = _safe_date(year, int(m.group("mon")), int(m.group("day")))
+        if d:
+            add(m.start(), m.end(), start=d, end=d, precision="day")
+    for m in QUARTER.finditer(text):
+        q = QUARTERS[m.group("q").lower()] if m.group("q") else int(m.group("qn"))
+        year = int(m.group("year") or m.group("year2"))
+        add(m.start(), m.end(), start=dt.date(year, 3 * q - 2, 1), end=_month_end(year, 3 * q), precision="quarter")
+    for m in SEASON.finditer(text):
+        year = int(m.group("year"))
+        a, b = SEASONS[m.group("season").lower()]
+        end = _month_end(year + 1, b) if b < a else _month_end(year, b)
+        add(m.start(), m.end(), start=dt.date(year, a, 1), end=end, precision="season")
+    for m in re.finditer(rf"\b(?:(?P<qual>{QUALIFIERS_IN_SPAN})\s+)?{MONTH}\s+(?P<year>{YEAR})\b{NOT_COUNT}", text, re.IGNORECASE):
+        year, month = int(m.group("year")), _month(m.group("month"))
+        qual = m.group("qual").lower() if m.group("qual") else None
+        add(m.start(), m.end(), start=dt.date(year, month, 1), end=_month_end(year, month), precision="month", qualifier=qual)
+    for rx in (YEAR_NOUN_RANGE, BUDGET_RANGE):
+        for m in rx.finditer(text):
+            y1, y2 = int(m.group("y1")), _year2(m.group("y1"), m.group("y2"))
+            if y2 <= y1:
+                continue
+            s = m.start() if rx is YEAR_NOUN_RANGE else m.start("y1")
+            add(s, m.end(), start=dt.date(y1, 1, 1), end=dt.date(y2, 12, 31), precision="year", kind="range")
+    for rx in (YEAR_NOUN, BUDGET_YEAR):
+        for m in rx.finditer(text):
+            y = int(m.group("year"))
+            s = m.start() if rx is YEAR_NOUN else m.start("year")
+            add(s, m.end(), start=dt.date(y, 1, 1), end=dt.date(y, 12, 31), precision="year")
+    for m in QUALIFIED_YEAR.finditer(text):
+        y = int(m.group("year"))
+        add(m.start(), m.end(), start=dt.date(y, 1, 1), end=dt.date(y, 12, 31), precision="year", qualifier=m.group("qual").lower())
+    for m in TRIGGERED_RANGE.finditer(text):
+        y1, y2 = int(m.group("y1")), _year2(m.group("y1"), m.group("y2"))
+        if y2 > y1:
+            add(m.start("y1"), m.end(), start=dt.date(y1, 1, 1), end=dt.date(y2, 12, 31), precision="year", kind="range")
+    for m in TRIGGERED_YEAR.finditer(text):
+        trig = m.group("trig").lower()
+        if trig in ("en", "of", "dan", "als", "met") and not _after_year(text, m.start()):
+            continue
+        y = int(m.group("year"))
+        add(m.start("year"), m.end(), start=dt.date(y, 1, 1), end=dt.date(y, 12, 31), precision="year")
+    # Lists after a year: "t.o.v. 2024, 2023, 2022".
+    changed = True
+    while changed:
+        changed = False
+        for mention in sorted(found, key=lambda x: x.char_start):
+            if mention.precision != "year" or mention.kind != "point":
+                continue
+            m = LISTED_YEAR.match(text, mention.char_end)
+            if m and not taken[m.start("year")]:
+                y = int(m.group("year"))
+                add(m.start("year"), m.end(), start=dt.date(y, 1, 1), end=dt.date(y, 12, 31), precision="year")
+                changed = True
+    found.sort(key=lambda x: x.char_start)
+    return found
+
+
+def _after_year(text: str, pos: int) -> bool:
+    """Whether the word before pos is itself a year ("2020 en 2021")."""
+    return re.search(rf"{YEAR}\s*,?\s*$", text[max(0, pos - 8) : pos]) is not None
+
+
+PRECISION_ORDER = {"day": 0, "month": 1, "season": 2, "quarter": 2, "year": 3}
+
+
+def _combine_ranges(text: str, points: list[DateMention], doc_date: dt.date | None) -> list[DateMention]:
+    """Two points joined by "tot (en met)" after "van/vanaf/tussen" become one range mention."""
+    out: list[DateMention] = []
+    i = 0
+    while i < len(points):
+        a = points[i]
+        b = points[i + 1] if i + 1 < len(points) else None
+        if b is not None and a.kind == "point" and b.kind == "point":
+            between = text[a.char_end : b.char_start]
+            opener = RANGE_OPEN.search(text, 0, a.char_start)
+            link = RANGE_LINK.match(between)
+            noun_open = a.precision == "year" and not a.text[:1].isdigit() and a.qualifier is None
+            if noun_open and link and a.start and b.end:
+                opener = re.compile(r"").match(text, a.char_start)
+            if link and opener and opener.end() == a.char_start and a.start and b.end:
+                start = a.start
+                if a.year_inferred and b.end and not b.year_inferred:
+                    start = _safe_date(b.end.year, a.start.month, a.start.day) or a.start
+                elif re.fullmatch(r"\s*(?:tot\s+en\s+met|tot|en|[-–])\s*", between) and a.precision == "day" and start > b.end:
+                    start = a.start
+                precision = max(a.precision, b.precision, key=lambda p: PRECISION_ORDER[p])
+                s = opener.start()
+                out.append(
+                    DateMention(
+                        char_start=s,
+                        char_end=b.char_end,
+                        text=text[s : b.char_end],
+                        start=start,
+                        end=b.end,
+                        precision=precision,
+                        kind="range",
+                        qualifier=None,
+                        year_inferred=a.year_inferred and b.year_inferred,
+                    )
+                )
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _bare_day_before_month(text: str, points: list[DateMention]) -> list[DateMention]:
+    """ "van 1 tot 15 maart 2024": the lone day (or month) takes month and year of the end."""
+    out = list(points)
+    for p in points:
+        if p.precision == "month" and p.start is not None and p.qualifier is None:
+            m = re.search(rf"\b(?:van|vanaf|tussen)\s+{MONTH}\s+(?:tot\s+en\s+met|tot|en|t\.e\.m\.)\s+$", text[: p.char_start], re.IGNORECASE)
+            if m:
+                mon = _month(m.group("month"))
+                out.append(DateMention(char_start=m.start("month"), char_end=m.end("month"), text=m.group("month"), start=dt.date(p.start.year, mon, 1), end=_month_end(p.start.year, mon), precision="month"))
+            continue
+        if p.precision != "day" or p.start is None:
+            continue
+        m = re.search(r"\b(?P<open>van|vanaf|tussen)\s+(?P<day>" + DAY + r")\s+(?:tot\s+en\s+met|tot|en|t\.e\.m\.)\s+$", text[: p.char_start], re.IGNORECASE)
+        if m:
+            d = _safe_date(p.start.year, p.start.month, int(m.group("day")))
+            if d:
+                out.append(DateMention(char_start=m.start("day"), char_end=m.end("day"), text=m.group("day"), start=d, end=d, precision="day"))
+    out.sort(key=lambda x: x.char_start)
+    return out
+
+
+def find_dates(text: str, doc_date: dt.date | None = None) -> list[DateMention]:
+    """Every date mention of one part's text, in text order."""
+    points = _bare_day_before_month(text, _points(text, doc_date))
+    mentions = _combine_ranges(text, points, doc_date)
+    for m in mentions:
+        if m.kind == "point":
+            q = QUAL_BEFORE.search(text, 0, m.char_start)
+            if q and q.end() == m.char_start and m.qualifier is None:
+                m.qualifier = re.sub(r"\s+", " ", q.group("qual").lower())
+    return mentions

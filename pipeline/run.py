@@ -1,0 +1,339 @@
+"""Stage 4, tables: the batch. Finds new and changed PDFs, runs them, merges and writes.
+
+Incremental by content: a file whose size and mtime are unchanged keeps its recorded
+hash; a hash already processed by this pipeline version is not processed again. Results
+are checkpointed per document while the run goes, and the tables are rewritten once at
+the end, `files` last: a run killed at any moment leaves the previous tables readable and
+the next run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from filelock import FileLock, Timeout
+
+from pipeline import __version__
+from pipeline.document import DocResult, doc_id_of, file_sha256, process_pdf
+from pipeline.entities import ENTITY_TABLES
+from pipeline.schema import TABLE_ORDER, load, to_arrow, validate
+from pipeline.segment import session_of
+from pipeline.store import clear_work, load_work, read_table, save_work, write_table
+
+log = logging.getLogger("schv")
+DOC_TABLES = ("documents", "pages", "items", "footnotes", *ENTITY_TABLES)
+SORT_KEYS = {
+    "documents": ["doc_id"],
+    "pages": ["doc_id", "page"],
+    "items": ["doc_id", "part", "seq"],
+    "footnotes": ["doc_id", "page", "marker"],
+    "errors": ["source_file"],
+    "files": ["source_file"],
+    **{t: ["doc_id", "part", "seq"] for t in ENTITY_TABLES},
+}
+
+
+class RunLocked(RuntimeError):
+    """Another run holds the output folder."""
+
+
+@dataclass
+class InputFile:
+    source_file: str
+    path: Path
+    size: int
+    mtime_ns: int
+    sha256: str | None = None
+
+
+@dataclass
+class Summary:
+    seen: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: int = 0
+    processed: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        rows = ", ".join(f"{k} {v}" for k, v in self.rows.items())
+        return [
+            f"files seen {self.seen}: new {self.new}, changed {self.changed}, unchanged {self.unchanged}, "
+            f"removed {self.removed}, failed {self.failed}; documents processed {self.processed}",
+            f"rows: {rows}",
+            f"tables rewritten: {', '.join(self.written) or 'none (no change)'}; time {self.seconds:.1f} s",
+        ]
+
+
+def discover(raw_dir: Path) -> list[InputFile]:
+    """Every *.pdf under raw_dir (symlinks followed), sorted by relative path."""
+    found: list[InputFile] = []
+    for root, dirs, files in os.walk(raw_dir, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.lower().endswith(".pdf") or name.startswith("."):
+                continue
+            path = Path(root) / name
+            rel = path.relative_to(raw_dir).as_posix()
+            try:
+                st = path.stat()
+            except OSError:
+                st = None
+            found.append(InputFile(rel, path, st.st_size if st else -1, st.st_mtime_ns if st else -1))
+    return sorted(found, key=lambda f: f.source_file)
+
+
+def _previous(out_dir: Path) -> dict[str, dict]:
+    files = read_table(out_dir, "files")
+    if files is None:
+        return {}
+    return {r["source_file"]: r for r in files.to_pylist()}
+
+
+def _progress(total: int):
+    if sys.stderr.isatty() and total:
+        from tqdm import tqdm
+
+        return tqdm(total=total, unit="pdf", desc="extract", leave=False)
+    return None
+
+
+def _run_all(todo: list[InputFile], workers: int, out_dir: Path) -> list[DocResult]:
+    """Process files (one per distinct hash), in worker processes when workers > 1."""
+    results: list[DocResult] = []
+    bar = _progress(len(todo))
+    started = time.monotonic()
+
+    def done(res: DocResult, i: int) -> None:
+        if res.sha256:
+            save_work(out_dir, f"{res.sha256}-{__version__}", res)
+        results.append(res)
+        if bar is not None:
+            bar.update(1)
+        elif i % 50 == 0 or i == len(todo):
+            log.info("processed %d/%d files (%.1f s)", i, len(todo), time.monotonic() - started)
+
+    if workers <= 1 or len(todo) <= 1:
+        for i, f in enumerate(todo, 1):
+            done(process_pdf(f.path, f.source_file, f.sha256), i)
+    else:
+        with ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=200) as pool:
+            futures = {pool.submit(process_pdf, f.path, f.source_file, f.sha256): f for f in todo}
+            for i, fut in enumerate(as_completed(futures), 1):
+                f = futures[fut]
+                try:
+                    res = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a dead worker fails one file only
+                    res = DocResult(f.source_file, f.sha256, None, error={
+                        "source_file": f.source_file, "sha256": f.sha256, "stage": "worker",
+                        "error_type": "worker_crash", "message": f"worker process died: {exc}"})
+                done(res, i)
+    if bar is not None:
+        bar.close()
+    return results
+
+
+def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
+    table = to_arrow(name, rows)
+    return table.to_pandas(types_mapper=None) if rows else _empty(name)
+
+
+def _empty(name: str) -> pd.DataFrame:
+    return load(name).arrow().empty_table().to_pandas()
+
+
+def resolve_targets(docs: pd.DataFrame, refs: pd.DataFrame) -> pd.DataFrame:
+    """target_doc_id of written-question references found in the corpus.
+
+    (session, minister, number) identifies a question; a reference without a session or
+    date is taken to be of the referring document's session, to its minister.
+    """
+    refs = refs.copy()
+    refs["target_doc_id"] = None
+    if refs.empty or docs.empty:
+        return refs
+    index: dict[tuple, list[str]] = {}
+    for d in docs.itertuples():
+        if d.number is None or pd.isna(d.number) or d.session is None:
+            continue
+        index.setdefault((d.session, d.minister, int(d.number)), []).append(d.doc_id)
+    meta = docs.set_index("doc_id")[["session", "minister"]].to_dict("index")
+    targets = []
+    for r in refs.itertuples():
+        target = None
+        if r.ref_type == "written_question" and r.number and str(r.number).isdigit():
+            src = meta.get(r.doc_id, {})
+            session = r.session if isinstance(r.session, str) else None
+            if session is None and r.date is not None and not pd.isna(r.date):
+                session = session_of(r.date)
+            session = session or src.get("session")
+            hits = index.get((session, src.get("minister"), int(r.number)), [])
+            target = hits[0] if len(hits) == 1 and hits[0] != r.doc_id else None
+        targets.append(target)
+    refs["target_doc_id"] = targets
+    return refs
+
+
+def extract(raw_dir: Path, out_dir: Path, *, workers: int = 1, force: bool = False) -> Summary:
+    """Bring the tables in out_dir up to date with the PDFs in raw_dir."""
+    t0 = time.monotonic()
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"input folder not found: {raw_dir}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out_dir / ".lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as exc:
+        raise RunLocked(f"another schv run is writing {out_dir} (lock {out_dir / '.lock'}); try again when it ends") from exc
+    try:
+        return _extract_locked(raw_dir, out_dir, workers, force, t0)
+    finally:
+        lock.release()
+
+
+def _extract_locked(raw_dir: Path, out_dir: Path, workers: int, force: bool, t0: float) -> Summary:
+    summary = Summary()
+    inputs = discover(raw_dir)
+    previous = _previous(out_dir)
+    summary.seen = len(inputs)
+    summary.removed = len(set(previous) - {f.source_file for f in inputs})
+
+    # Hash only what changed on disk; reuse the recorded hash otherwise.
+    for f in inputs:
+        old = previous.get(f.source_file)
+        if old and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns and old["sha256"]:
+            f.sha256 = old["sha256"]
+        elif f.size >= 0:
+            try:
+                f.sha256 = file_sha256(f.path)
+            except OSError:
+                f.sha256 = None
+        if old is None:
+            summary.new += 1
+        elif old["sha256"] != f.sha256:
+            summary.changed += 1
+
+    old_tables = {t: read_table(out_dir, t) for t in (*DOC_TABLES, "errors")}
+    done_shas: set[str] = set()
+    if not force:
+        for r in previous.values():
+            if r["pipeline_version"] == __version__ and r["sha256"]:
+                done_shas.add(r["sha256"])
+    if old_tables["documents"] is None:
+        done_shas = set()
+
+    todo: list[InputFile] = []
+    seen_sha: set[str] = set()
+    results: list[DocResult] = []
+    for f in inputs:
+        key = f.sha256 or f"unreadable:{f.source_file}"
+        if f.sha256 in done_shas or key in seen_sha:
+            continue
+        seen_sha.add(key)
+        cached = load_work(out_dir, f"{f.sha256}-{__version__}") if f.sha256 and not force else None
+        if isinstance(cached, DocResult):
+            results.append(cached)
+        else:
+            todo.append(f)
+    summary.unchanged = sum(1 for f in inputs if f.sha256 in done_shas)
+    log.info("%d file(s) seen, %d to process, %d unchanged", len(inputs), len(todo) + len(results), summary.unchanged)
+    results += _run_all(todo, workers, out_dir)
+    summary.processed = len(results)
+
+    by_sha = {r.sha256: r for r in results if r.sha256}
+    errors_by_file: dict[str, dict] = {}
+    old_errors = {r["source_file"]: r for r in old_tables["errors"].to_pylist()} if old_tables["errors"] is not None else {}
+    for f in inputs:
+        res = by_sha.get(f.sha256) if f.sha256 else next((r for r in results if r.source_file == f.source_file), None)
+        if res is not None and res.error:
+            errors_by_file[f.source_file] = {**res.error, "source_file": f.source_file}
+        elif res is None and f.source_file in old_errors and f.sha256 in done_shas:
+            errors_by_file[f.source_file] = old_errors[f.source_file]
+        elif res is None and f.sha256 is None:
+            errors_by_file[f.source_file] = {"source_file": f.source_file, "sha256": None, "stage": "read",
+                                             "error_type": "unreadable", "message": "cannot read file"}
+    ok_shas = {f.sha256 for f in inputs if f.sha256 and f.source_file not in errors_by_file}
+    live_ids = {doc_id_of(s) for s in ok_shas}
+    new_ids = {r.doc_id for r in results if r.doc_id}
+
+    frames: dict[str, pd.DataFrame] = {}
+    for t in DOC_TABLES:
+        new_rows = [row for r in results if r.doc_id for row in r.rows.get(t, [])]
+        old = old_tables[t]
+        parts = []
+        if old is not None and old.num_rows:
+            old_df = old.to_pandas()
+            parts.append(old_df[old_df["doc_id"].isin(live_ids - new_ids)])
+        if new_rows:
+            parts.append(_frame(t, new_rows))
+        frames[t] = pd.concat(parts, ignore_index=True) if parts else _empty(t)
+    docs = frames["documents"]
+    docs = docs[docs["doc_id"].isin(live_ids)].copy()
+    paths: dict[str, list[str]] = {}
+    for f in inputs:
+        if f.sha256 in ok_shas:
+            paths.setdefault(doc_id_of(f.sha256), []).append(f.source_file)
+    docs["source_files"] = docs["doc_id"].map(lambda d: sorted(paths[d]))
+    docs["source_file"] = docs["source_files"].map(lambda p: p[0])
+    frames["documents"] = docs
+    frames["doc_refs"] = resolve_targets(docs, frames["doc_refs"])
+    frames["errors"] = pd.DataFrame(list(errors_by_file.values()), columns=load("errors").columns)
+    frames["files"] = pd.DataFrame(
+        [
+            {
+                "source_file": f.source_file, "size": f.size, "mtime_ns": f.mtime_ns, "sha256": f.sha256,
+                "doc_id": doc_id_of(f.sha256) if f.sha256 in ok_shas else None,
+                "status": "error" if f.source_file in errors_by_file else "ok",
+                "pipeline_version": __version__,
+            }
+            for f in inputs
+        ],
+        columns=load("files").columns,
+    )
+    summary.failed = len(errors_by_file)
+
+    known = set(docs["doc_id"])
+    tables: dict[str, pa.Table] = {}
+    for t in TABLE_ORDER:
+        df = frames[t].sort_values(SORT_KEYS[t], kind="stable").reset_index(drop=True) if len(frames[t]) else frames[t]
+        table = to_arrow(t, df)
+        validate(t, table, known)
+        tables[t] = table
+        summary.rows[t] = table.num_rows
+    for t in TABLE_ORDER:
+        if write_table(out_dir, t, tables[t]):
+            summary.written.append(t)
+    clear_work(out_dir)
+    summary.seconds = time.monotonic() - t0
+    return summary
+
+
+def status(raw_dir: Path, out_dir: Path) -> dict[str, list[str]]:
+    """What is processed, pending (new or changed on disk) and failed, without processing."""
+    previous = _previous(Path(out_dir))
+    out: dict[str, list[str]] = {"processed": [], "pending": [], "failed": [], "removed": []}
+    inputs = discover(Path(raw_dir)) if Path(raw_dir).is_dir() else []
+    for f in inputs:
+        old = previous.get(f.source_file)
+        if old is None or old["size"] != f.size or old["mtime_ns"] != f.mtime_ns or old["pipeline_version"] != __version__:
+            out["pending"].append(f.source_file)
+        elif old["status"] == "error":
+            out["failed"].append(f.source_file)
+        else:
+            out["processed"].append(f.source_file)
+    out["removed"] = sorted(set(previous) - {f.source_file for f in inputs})
+    return out
+

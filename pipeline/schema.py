@@ -1,0 +1,109 @@
+"""Table schemas, read from `schemas/*.json`: the one place that says what each column is.
+
+The files are Frictionless Table Schemas with one extra key per field, `arrow`, giving
+the exact Parquet type (decimals and lists need more than Frictionless types say).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+# Order in which tables are written; `files` last, so a crash before it means "redo".
+TABLE_ORDER = ("documents", "pages", "items", "footnotes", "dates", "amounts", "article_refs", "doc_refs", "errors", "files")
+
+
+class SchemaError(ValueError):
+    """A table breaks its declared schema: a bug, never written to disk."""
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    description: str
+    fields: tuple[dict, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[dict, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        return [f["name"] for f in self.fields]
+
+    @property
+    def required(self) -> list[str]:
+        return [f["name"] for f in self.fields if f.get("constraints", {}).get("required")]
+
+    def arrow(self) -> pa.Schema:
+        return pa.schema([pa.field(f["name"], arrow_type(f["arrow"]), nullable=f["name"] not in self.required) for f in self.fields])
+
+
+def arrow_type(spec: str) -> pa.DataType:
+    """ "list<int32>", "decimal(38,6)", "date32", ... -> the pyarrow type."""
+    m = re.fullmatch(r"list<(.+)>", spec)
+    if m:
+        return pa.list_(arrow_type(m.group(1)))
+    m = re.fullmatch(r"decimal\((\d+),(\d+)\)", spec)
+    if m:
+        return pa.decimal128(int(m.group(1)), int(m.group(2)))
+    simple = {"string": pa.string(), "int32": pa.int32(), "int64": pa.int64(), "bool": pa.bool_(), "date32": pa.date32(), "float64": pa.float64()}
+    return simple[spec]
+
+
+@cache
+def load(name: str) -> TableSchema:
+    raw = json.loads((SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    s = raw["schema"]
+    return TableSchema(
+        name=raw["name"],
+        description=raw.get("description", ""),
+        fields=tuple(s["fields"]),
+        primary_key=tuple(s.get("primaryKey", ())),
+        foreign_keys=tuple(s.get("foreignKeys", ())),
+    )
+
+
+def all_tables() -> list[TableSchema]:
+    return [load(n) for n in TABLE_ORDER]
+
+
+def to_arrow(name: str, rows: list[dict] | pd.DataFrame) -> pa.Table:
+    """Rows -> an Arrow table of exactly the declared columns and types, or SchemaError."""
+    schema = load(name)
+    arrow = schema.arrow()
+    if isinstance(rows, pd.DataFrame):
+        df = rows.astype(object).where(rows.notna(), None) if len(rows) else rows
+        rows = df.to_dict("records")
+    missing = {c for r in rows for c in schema.columns if c not in r}
+    if missing:
+        raise SchemaError(f"{name}: rows lack columns {sorted(missing)}")
+    try:
+        table = pa.Table.from_pylist(rows, schema=arrow)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise SchemaError(f"{name}: {exc}") from exc
+    validate(name, table)
+    return table
+
+
+def validate(name: str, table: pa.Table, known_doc_ids: set[str] | None = None) -> None:
+    """Required columns non-null, primary key unique, every doc_id known."""
+    schema = load(name)
+    for col in schema.required:
+        nulls = table.column(col).null_count
+        if nulls:
+            raise SchemaError(f"{name}.{col}: {nulls} null value(s) in a required column")
+    if schema.primary_key and table.num_rows:
+        keys = table.select(list(schema.primary_key)).to_pandas()
+        dup = keys.duplicated()
+        if dup.any():
+            raise SchemaError(f"{name}: duplicate primary key {keys[dup].iloc[0].to_dict()}")
+    if known_doc_ids is not None and schema.foreign_keys and table.num_rows:
+        unknown = set(table.column("doc_id").to_pylist()) - known_doc_ids
+        if unknown:
+            raise SchemaError(f"{name}: doc_id not in documents: {sorted(unknown)[:3]}")
