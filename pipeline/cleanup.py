@@ -48,7 +48,7 @@ def keeps_hyphen(left: str, right: str) -> bool:
 
 
 def _settle_hyphen(m: re.Match[str]) -> str:
-    left, right = m.group(1), m.group(2)
+    left, right = m.group(1).rstrip("-"), m.group(2)
     return f"{left}-{right}" if keeps_hyphen(left, right) else left + right
 
 

@@ -56,7 +56,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from pipeline.evaluate import main as eval_main
 
-    return eval_main(Path(args.devset), Path(args.pdfs))
+    return eval_main(Path(args.devset), Path(args.pdfs), details=args.details)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("eval", help="precision/recall/F1 on the annotated development set")
     p.add_argument("--devset", default="tests/devset")
     p.add_argument("--pdfs", default="tests/devset/pdf")
+    p.add_argument("--details", action="store_true", help="list every miss and extra")
     p.set_defaults(func=cmd_eval)
     try:
         args = parser.parse_args(argv)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from itertools import pairwise
 
 from pipeline.text import Line, join_lines
 
@@ -22,15 +23,18 @@ def paragraph_starts(lines: list[Line]) -> list[bool]:
         return []
     gaps = [
         b.top - a.last_top
-        for a, b in zip(lines, lines[1:])
+        for a, b in pairwise(lines)
         if a.page == b.page and b.top > a.last_top and abs(a.size - b.size) < 0.5
     ]
     pitch = statistics.median(gaps) if gaps else 12.0
     right = max(ln.x1 for ln in lines)
     starts = [True]
-    for prev, cur in zip(lines, lines[1:]):
+    for prev, cur in pairwise(lines):
         if LABEL_ONLY.match(prev.text):
             starts.append(False)
+            continue
+        if cur.page == prev.page and abs(cur.top - prev.top) < 0.5 * prev.size:
+            starts.append(False)  # same printed line, split by pdfium after a raised footnote marker
             continue
         short = prev.x1 < right - max(3 * prev.size, 25.0)
         if cur.page == prev.page:
@@ -53,7 +57,7 @@ def paragraphs(lines: list[Line], starts: list[bool] | None = None) -> list[str]
     if starts is None:
         starts = paragraph_starts(lines)
     out: list[list[str]] = []
-    for ln, new in zip(lines, starts):
+    for ln, new in zip(lines, starts, strict=True):
         if new or not out:
             out.append([ln.text])
         else:

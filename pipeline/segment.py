@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from pipeline.entities.dates import parse_full_date
 from pipeline.errors import NotAWrittenQuestion
@@ -217,7 +218,7 @@ def looks_like_question(pages: list[Page]) -> None:
     texts = [ln.text.strip() for p in pages for ln in p.lines]
     if any(HEADER_START.match(t) for t in texts[:5]):
         return
-    if any(ANSWER_START.match(t) and ANSWER_REF.match(n) for t, n in zip(texts, texts[1:])):
+    if any(ANSWER_START.match(t) and ANSWER_REF.match(n) for t, n in pairwise(texts)):
         return
     raise NotAWrittenQuestion("no 'SCHRIFTELIJKE VRAAG' header and no 'ANTWOORD op vraag nr.' block")
 

@@ -18,7 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.cleanup import clean_line
-from pipeline.errors import BrokenPdf, EncryptedPdf, NoTextLayer, NotAPdf
+from pipeline.errors import BrokenPdf, EncryptedPdf, NotAPdf, NoTextLayer
 
 # A page with fewer characters than this is treated as a scan (no usable text layer).
 MIN_PAGE_CHARS = 20
@@ -184,8 +184,11 @@ def table_regions(path: Path, page_numbers: list[int]) -> dict[int, list[tuple[f
     return out
 
 
+CAPTION = re.compile(r"^Tabel\s+\d+\b", re.IGNORECASE)
+
+
 def drop_tables(pages: list[Page], regions: dict[int, list[tuple[float, float, float, float]]]) -> None:
-    """Remove lines lying inside a table: tables are data, not running text."""
+    """Remove lines lying inside a table, and its "Tabel N: ..." caption: tables are data, not running text."""
     for page in pages:
         boxes = regions.get(page.number)
         if not boxes:
@@ -198,7 +201,8 @@ def drop_tables(pages: list[Page], regions: dict[int, list[tuple[float, float, f
                 x0 - 1 <= mid_x <= x1 + 1 and top - 1 <= mid_y <= bottom + 1
                 for x0, top, x1, bottom in boxes
             )
-            if not inside:
+            caption = CAPTION.match(ln.text) and any(0 <= top - ln.bottom < 3 * ln.size for _, top, _, _ in boxes)
+            if not inside and not caption:
                 keep.append(ln)
         _reindex_superscripts(page, keep)
         page.lines = keep
@@ -227,12 +231,18 @@ def strip_furniture(pages: list[Page]) -> None:
         counts.update({_furniture_key(ln.text) for ln in page.lines if in_margin(ln, page)})
     repeated = {k for k, c in counts.items() if c >= 2 and (len(pages) <= 2 or c >= len(pages) / 2)}
     for page in pages:
+        body_size = statistics.median(ln.size for ln in page.lines) if page.lines else 0.0
         keep = [
             ln
             for ln in page.lines
             if not (
                 in_margin(ln, page)
-                and (PAGE_NUMBER.match(ln.text) or _furniture_key(ln.text) in repeated)
+                and (
+                    PAGE_NUMBER.match(ln.text)
+                    or _furniture_key(ln.text) in repeated
+                    # a running header in small print above the text, even on the only page that has one
+                    or (page.number > 1 and ln.top < MARGIN_ZONE * page.height and ln.size < 0.9 * body_size)
+                )
             )
         ]
         _reindex_superscripts(page, keep)

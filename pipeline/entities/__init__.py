@@ -23,5 +23,5 @@ def extract_entities(text: str, doc_date: dt.date | None = None) -> dict[str, li
         "dates": [asdict(m) for m in find_dates(text, doc_date)],
         "amounts": [asdict(m) for m in find_amounts(text)],
         "article_refs": [asdict(m) for m in find_articles(text)],
-        "doc_refs": [asdict(m) for m in find_doc_refs(text)],
+        "doc_refs": [asdict(m) for m in find_doc_refs(text, doc_date)],
     }

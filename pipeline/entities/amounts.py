@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from text_to_num import text2num
 
@@ -16,7 +17,9 @@ NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 WORD_NUMBER = r"(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend)"
 SCALES = {"miljoen": Decimal(10) ** 6, "mio": Decimal(10) ** 6, "mln": Decimal(10) ** 6, "miljard": Decimal(10) ** 9, "mld": Decimal(10) ** 9, "duizend": Decimal(1000)}
 SCALE = r"(?:miljoen|miljard|mio\.?|mln\.?|mld\.?|duizend)"
-CURRENCY_AFTER = r"(?:euro|EUR|€)"
+CURRENCY_AFTER = r"(?:euro|EUR|€|frank|BEF)"
+# Belgian francs (before 2002) are money too, in their own currency.
+CURRENCY_CODES = {"euro": "EUR", "eur": "EUR", "€": "EUR", "frank": "BEF", "bef": "BEF", "keur": "EUR", "k€": "EUR"}
 KILO_EURO = r"(?:kEUR|k€|KEUR)"
 UNIT = r"(?:ton|kWh|MWh|GWh|m²|m2|m3|m³|km|kg|liter|uur|dag|maand|jaar|inwoner|leerling|deelnemer|persoon|woning|gezin|kind|ha|hectare|student|vat|stuk|uur)"
 QUALIFIER = r"(?:circa|ca\.|ongeveer|zo'n|zo’n|meer\s+dan|minder\s+dan|minstens|minimaal|maximaal|maximum|tot\s+maximaal|tot|ruim|bijna|nagenoeg|om\s+en\s+bij|rond|bijna|hoogstens|slechts|amper)"
@@ -104,7 +107,7 @@ def find_amounts(text: str) -> list[AmountMention]:
                 text=text[start:end],
                 kind=kind,
                 value=value,
-                currency="EUR" if kind == "money" else None,
+                currency=CURRENCY_CODES[cur.lower()] if kind == "money" and cur else None,
                 unit=unit,
             )
             if add(found_m):
@@ -131,7 +134,7 @@ def find_amounts(text: str) -> list[AmountMention]:
 
 def _explicit_ranges(text: str, found: list[AmountMention]) -> None:
     next_group = max((a.range_group or 0 for a in found), default=0) + 1000
-    for a, b in zip(found, found[1:]):
+    for a, b in pairwise(found):
         if a.kind != b.kind or a.range_group is not None or b.range_group is not None:
             continue
         between = text[a.char_end : b.char_start]

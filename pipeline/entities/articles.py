@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pipeline.entities.dates import parse_full_date
 
 ART_WORD = r"(?i:artikelen|artikels|artikel|art\.|artt\.)"
-ART_NUM = r"\d+(?:[./]\d+)*(?:\s?(?:bis|ter|quater|quinquies))?"
+ART_NUM = r"\d+(?:[./]\d+)*(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies)\b)?"
 PARAGRAPH = r"(?:,?\s*§\s*(?P<par>\d+))"
 DEGREE = r"(?:,?\s*(?P<deg>\d+°(?:\s*,\s*\d+°)*))"
 LID_ORD = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "zesde": 6, "zevende": 7, "achtste": 8, "negende": 9, "tiende": 10}
 ORDINAL = r"(?:eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende|\d+(?:e|de|ste))"
 LID_AFTER = rf"(?:,?\s*(?P<lid>{ORDINAL})\s+lid)"
 ONE_ARTICLE = rf"(?P<num>{ART_NUM})(?:,(?P<sub>\d+)(?!\d|,\d{{3}}))?{PARAGRAPH}?{LID_AFTER}?{DEGREE}?"
-NAMED_TAIL = r"(?:\s+(?:[A-Z][\w-]+|\(EU\)|\d{2,4}/\d+(?:/EU)?|van\s+(?:19|20)\d\d(?!\s*[-/]))(?=[\s,.;:)]|$))*"
+NAMED_TAIL = r"(?:\s+(?:[A-Z][\w-]+|\((?:EU|EG|EEG)\)|\d{2,4}/\d+(?:/(?:EU|EG|EEG))?|van\s+(?:19|20)\d\d(?!\s*[-/]))(?=[\s,.;:)]|$))*"
 INSTRUMENT_HEAD = (
     r"(?:(?:ministerieel|koninklijk|uitvoerings)\s+)?"
     r"(?:(?:Vlaamse\s+)?(?:Codex|Wooncode)" + NAMED_TAIL

@@ -29,7 +29,7 @@ QUALIFIERS_OUTSIDE = r"uiterlijk|ten\s+laatste|ten\s+vroegste"
 MONTH = r"(?P<month>januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan\.|febr?\.|mrt\.|apr\.|aug\.|sept?\.|okt\.|nov\.|dec\.)"
 YEAR = r"(?:19[5-9]\d|20\d\d)"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])"
-NOT_COUNT = r"(?![.,]\d)(?!\s*(?:%|procent|euro|EUR|€|ton\b|kg\b|km\b|m²|m2\b|m3\b|ha\b|hectare|kWh|MWh|GWh|personen|projecten|leerlingen|woningen|gezinnen|kinderen|stuks|deelnemers|dossiers|inwoners|bezoekers|mensen|werknemers|banen|jobs|plaatsen|bedden|scholen|gemeenten|aanvragen|studenten|voertuigen|bomen|meter|liter))"
+NOT_COUNT = r"(?![.,]\d)(?!\s*(?:%|procent|euro(?!\s*\d)|EUR(?!\s*\d)|€(?!\s*\d)|frank|BEF|ton\b|kg\b|km\b|m²|m2\b|m3\b|ha\b|hectare|kWh|MWh|GWh|personen|projecten|leerlingen|woningen|gezinnen|kinderen|stuks|deelnemers|dossiers|inwoners|bezoekers|mensen|werknemers|banen|jobs|plaatsen|bedden|scholen|gemeenten|aanvragen|studenten|voertuigen|bomen|meter|liter))"
 
 # Point forms, tried in this order at each position (longest first).
 WEEKDAY = r"(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?"
@@ -41,8 +41,8 @@ QUARTER = re.compile(rf"\b(?:(?:het|de)\s+)?(?P<q>eerste|tweede|derde|vierde|[1-
 YEAR_NOUNS = (
     r"(?:de\s+)?periode|(?:het\s+)?(?:kalender|begrotings|emissie|school|academie|zittings|werk|boek|referentie|basis|subsidie|aanslag|inkomsten|productie|teelt|verslag|beleids|jubileum|campagne|oogst|seizoens)?jaar|jaren|schooljaar|seizoen|legislatuur|programmaperiode"
 )
-BUDGET_NOUNS = r"BA|BO|[A-Za-zë-]*(?:begroting|begrotingsaanpassing|begrotingsopmaak|raming|akkoord|regeerperiode|nota|rekening|plan|programma|strategie|visie|pact|rapport|verslag|beleidsbrief|begrotingsplan)"
-TEMPORAL = r"tot\s+en\s+met|t\.e\.m\.|in|sinds|sedert|vanaf|van|tot|tegen|voor|vóór|na|t\.o\.v\.|tov|tussen|rond|omstreeks|tijdens|uit|per|doorheen|eind|einde|begin|medio|midden|uiterlijk|jaar|ten\s+laatste|ten\s+vroegste|dan|als|met|en|of"
+BUDGET_NOUNS = r"BA|BO|[A-Za-zë-]*(?:begroting|begrotingsaanpassing|begrotingsopmaak|raming|akkoord|regeerperiode|nota|rekening|plan|programma|strategie|visie|pact|rapport|verslag|beleidsbrief|begrotingsplan|overeenkomst|contract|convenant)"
+TEMPORAL = r"tot\s+en\s+met|t\.e\.m\.|over|in|sinds|sedert|vanaf|van|tot|tegen|voor|vóór|na|t\.o\.v\.|tov|tussen|rond|omstreeks|tijdens|uit|per|doorheen|eind|einde|begin|medio|midden|uiterlijk|jaar|ten\s+laatste|ten\s+vroegste|dan|als|met|en|of"
 YEAR_RANGE = rf"(?P<y1>{YEAR})\s*[-–/]\s*(?P<y2>{YEAR}|\d\d)(?!\d)"
 YEAR_NOUN_RANGE = re.compile(rf"\b(?P<noun>{YEAR_NOUNS})\s+{YEAR_RANGE}{NOT_COUNT}", re.IGNORECASE)
 YEAR_NOUN = re.compile(rf"\b(?P<noun>{YEAR_NOUNS})\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from pipeline.entities.dates import parse_full_date
 
-DATE = r"(?P<date>(?:[12]\d|3[01]|0?[1-9])\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s+(?:19|20)\d\d|(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])/(?:19|20)\d\d)"
+DATE = r"(?P<date>(?:[12]\d|3[01]|0?[1-9])\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)(?:\s+(?:19|20)\d\d)?|(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])/(?:19|20)\d\d)"
 SESSION = r"(?P<session>(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d))"
 NR = r"(?:nr\.?|nummer|n°)\s*"
 OWNER = r"(?:(?:mijn|zijn|haar|uw|de|het|een|deze|die)\s+)?"
 
 WRITTEN = re.compile(
-    rf"(?<![\w])(?P<lead>{OWNER})(?:schriftelijke\s+vraag|SV)\s+(?:{NR})?(?P<number>\d+)"
+    rf"(?<![\w])(?P<lead>{OWNER})(?:schriftelijke\s+vra(?:ag|gen)|SV|(?<!uitleg\s)(?<!actuele\s)vraag(?=\s+{NR}))\s+(?:{NR})?(?P<number>\d+)"
     rf"(?:\s*\({SESSION}\))?(?:\s+van\s+{DATE})?(?:\s*[-–]\s*(?:Bijlage|bijlage)\s+\d+)?",
     re.IGNORECASE,
 )
@@ -37,11 +37,13 @@ PARL_ST = re.compile(
     rf"(?<![\w])Parl\.\s*St\.\s*(?:Vl\.\s*Parl\.)?\s*,?\s*{SESSION}\s*,\s*{NR}(?P<doc>\d+)/(?P<nr>\d+(?:-[A-Z])?)"
     r"(?P<more>(?:\s*(?:,|en)\s*\d+-[A-Z])*)"
 )
+# "schriftelijke vragen nr. 148 en nr. 275": further numbers of a plural reference.
+MORE_QUESTION = re.compile(rf"\s*(?:,|en)\s*(?P<ref>{NR}(?P<number>\d+))")
 MORE_PART = re.compile(r"\s*(?:,|en)\s*(?P<nr>\d+-[A-Z])")
 NR_SLASH = re.compile(
     rf"(?<![\w])(?:[Ss]tuk\s+)?{NR}(?P<doc>\d+)/(?P<nr>\d+(?:-[A-Z])?)(?P<more>(?:\s*(?:,|en)\s*\d+-[A-Z])*)"
 )
-URL = re.compile(r"https?://(?:[\w-]+\.)*vlaamsparlement\.be[^\s<>\"”)]*")
+URL = re.compile(r"(?:https?://|(?<![\w./@])(?=(?:www|docs)\.))(?:[\w-]+\.)*vlaamsparlement\.be[^\s<>\"”)]*")
 
 
 @dataclass(slots=True)
@@ -65,11 +67,22 @@ def normalise_session(s: str | None) -> str | None:
         return None
     a, b = m.group(1), m.group(2)
     if len(b) == 2:
-        b = a[:2] + b
+        year = int(a[:2] + b)
+        b = str(year + 100 if year < int(a) else year)  # "1999-00" -> 1999-2000
     return f"{a}-{b}"
 
 
-def find_doc_refs(text: str) -> list[DocRefMention]:
+def _date(s: str | None, doc_date: dt.date | None) -> dt.date | None:
+    """A written date; one without a year takes the question's year."""
+    if not s:
+        return None
+    d = parse_full_date(s)
+    if d is None and doc_date is not None:
+        d = parse_full_date(f"{s} {doc_date.year}")
+    return d
+
+
+def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMention]:
     """Every reference to another parliamentary document in one part's text."""
     out: list[DocRefMention] = []
     taken = bytearray(len(text) + 1)
@@ -91,15 +104,21 @@ def find_doc_refs(text: str) -> list[DocRefMention]:
     for m in WRITTEN.finditer(text):
         lead = m.group("lead") or ""
         start = m.start() if lead.strip().lower() == "mijn" else m.start() + len(lead)
-        date = parse_full_date(m.group("date")) if m.group("date") else None
-        add(start, m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")), date=date)
+        add(start, m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
+        pos = m.end()
+        plural = re.match(r"schriftelijke\s+vragen", text[m.start() + len(lead) :], re.IGNORECASE)
+        while plural:
+            more = MORE_QUESTION.match(text, pos)
+            if not more:
+                break
+            add(more.start("ref"), more.end(), ref_type="written_question", number=more.group("number"))
+            pos = more.end()
     for m in ORAL.finditer(text):
         if not (m.group("number") or m.group("date") or m.group("session")):
             continue
         lead = m.group("lead") or ""
         start = m.start() if lead.strip().lower() == "mijn" else m.start() + len(lead)
-        date = parse_full_date(m.group("date")) if m.group("date") else None
-        add(start, m.end(), ref_type="oral_question", number=m.group("number"), session=normalise_session(m.group("session")), date=date)
+        add(start, m.end(), ref_type="oral_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
     for rx in (PARL_ST, NR_SLASH):
         for m in rx.finditer(text):
             session = normalise_session(m.groupdict().get("session"))

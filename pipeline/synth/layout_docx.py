@@ -167,15 +167,18 @@ class _Builder:
             pf.keep_with_next = True
         if page_break:
             pf.page_break_before = True
-        runs = [prefix_xml]
-        segments = parse_inline(text) if footnotes else [text]
-        for seg in segments:
-            if isinstance(seg, Footnote):
-                runs.append(self._footnote_ref(seg))
-            elif seg:
-                runs.append(_text_run(seg, bold=bold))
-        _append_xml(p, "".join(runs))
+        _append_xml(p, prefix_xml + self.runs(text, bold=bold, footnotes=footnotes))
         return p
+
+    def runs(self, text: str, *, bold: bool = False, size: float | None = None, footnotes: bool = True) -> str:
+        """Run XML for text whose inline `[^N: ...]` become footnote references."""
+        out = []
+        for seg in parse_inline(text) if footnotes else [text]:
+            if isinstance(seg, Footnote):
+                out.append(self._footnote_ref(seg))
+            elif seg:
+                out.append(_text_run(seg, bold=bold, size=size))
+        return "".join(out)
 
     def _footnote_ref(self, fn: Footnote) -> str:
         """A real footnote reference; LibreOffice/Word number the footnotes themselves."""
@@ -252,9 +255,7 @@ class _Builder:
                 p.paragraph_format.space_before = Pt(1)
                 p.paragraph_format.space_after = Pt(1)
                 p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-                run = p.add_run(value)
-                run.bold = r == 0
-                run.font.size = Pt(9)
+                _append_xml(p, self.runs(value, bold=r == 0, size=9))
         self.line("", space_after=0)  # Word always has a paragraph after a table
 
     # -- furniture --------------------------------------------------------------------

@@ -1,0 +1,37 @@
+"""Shared fixtures: PDFs rendered from specs (never hand-made text files)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.synth import render
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SAMPLES = ROOT / "pipeline" / "synth" / "samples"
+
+
+def load_spec(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def sv303_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real SV 303 text (shared/samples) rendered as a Word-like PDF, without header."""
+    out = tmp_path_factory.mktemp("sv303") / "sv303.pdf"
+    render(load_spec(SAMPLES / "sv303-2022-2023.json"), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def render_spec(tmp_path_factory: pytest.TempPathFactory):
+    """Render a spec dict to a PDF in a fresh folder and return its path."""
+    def _render(spec: dict, name: str = "doc.pdf") -> Path:
+        out = tmp_path_factory.mktemp("spec") / name
+        render(spec, out)
+        return out
+
+    return _render

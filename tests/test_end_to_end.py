@@ -1,0 +1,156 @@
+"""`schv extract` on a temporary folder, as a user runs it: good PDFs beside bad files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from reportlab.pdfgen import canvas
+
+from pipeline.schema import TABLE_ORDER, load
+
+REAL_PDF = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "real-pdf" / "vl_bo2026.pdf"
+
+
+def schv(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def _encrypted(path: Path) -> None:
+    c = canvas.Canvas(str(path), encrypt="geheim")
+    c.drawString(72, 720, "SCHRIFTELIJKE VRAAG")
+    c.save()
+
+
+def _scan_like(path: Path) -> None:
+    """A page with drawing but no text layer, as a scan without OCR looks to a text extractor."""
+    c = canvas.Canvas(str(path))
+    for i in range(40):
+        c.rect(72, 100 + 15 * i, 400, 10, fill=1)
+    c.save()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory, sv303_pdf: Path) -> dict:
+    base = tmp_path_factory.mktemp("e2e")
+    raw, out = base / "raw", base / "processed"
+    (raw / "sub").mkdir(parents=True)
+    shutil.copy(sv303_pdf, raw / "sv 303 (kopie).pdf")
+    shutil.copy(sv303_pdf, raw / "sub" / "vraag-é.pdf")  # same bytes: one document, two paths
+    (raw / "empty.pdf").write_bytes(b"")
+    (raw / "random.pdf").write_bytes(os.urandom(4096))
+    (raw / "page.pdf").write_text("<!DOCTYPE html><html><body>not found</body></html>")
+    (raw / "truncated.pdf").write_bytes(sv303_pdf.read_bytes()[:3000])
+    _encrypted(raw / "encrypted.pdf")
+    _scan_like(raw / "scan.pdf")
+    os.symlink(REAL_PDF, raw / "budget.pdf")
+    (raw / "notes.txt").write_text("not a pdf, not looked at")
+    proc = schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2")
+    return {"raw": raw, "out": out, "proc": proc}
+
+
+def test_exit_code_and_summary(run: dict) -> None:
+    proc = run["proc"]
+    assert proc.returncode == 1, proc.stderr  # some files failed
+    assert "files seen 9" in proc.stderr
+    assert "failed 7" in proc.stderr
+
+
+def test_tables_match_their_schemas(run: dict) -> None:
+    for name in TABLE_ORDER:
+        table = pq.read_table(run["out"] / f"{name}.parquet")
+        assert table.schema.remove_metadata().equals(load(name).arrow(), check_metadata=False), name
+
+
+def test_bad_files_become_error_rows(run: dict) -> None:
+    errors = {r["source_file"]: r for r in pq.read_table(run["out"] / "errors.parquet").to_pylist()}
+    expected = {
+        "empty.pdf": ("text", "not_pdf"),
+        "random.pdf": ("text", "not_pdf"),
+        "page.pdf": ("text", "not_pdf"),
+        "truncated.pdf": ("text", "broken_pdf"),
+        "encrypted.pdf": ("text", "encrypted"),
+        "scan.pdf": ("text", "no_text_layer"),
+        "budget.pdf": ("segment", "not_written_question"),
+    }
+    assert {k: (v["stage"], v["error_type"]) for k, v in errors.items()} == expected
+    assert all(r["message"] for r in errors.values())
+
+
+def test_same_content_is_one_document(run: dict) -> None:
+    docs = pq.read_table(run["out"] / "documents.parquet").to_pylist()
+    assert len(docs) == 1
+    assert docs[0]["source_files"] == ["sub/vraag-é.pdf", "sv 303 (kopie).pdf"]
+    assert docs[0]["number"] == 303
+
+
+def test_every_mention_slices_its_part(run: dict) -> None:
+    doc = pq.read_table(run["out"] / "documents.parquet").to_pylist()[0]
+    parts = {"question": doc["question_text"], "answer": doc["answer_text"]}
+    for name in ("items", "dates", "amounts", "article_refs", "doc_refs"):
+        rows = pq.read_table(run["out"] / f"{name}.parquet").to_pylist()
+        assert rows, name
+        for r in rows:
+            assert parts[r["part"]][r["char_start"] : r["char_end"]] == r["text"]
+
+
+def _digest(folder: Path) -> dict[str, tuple[str, int]]:
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.glob("*.parquet"))
+    }
+
+
+def test_rerun_changes_no_byte(run: dict) -> None:
+    before = _digest(run["out"])
+    proc = schv("extract", "--raw", str(run["raw"]), "--out", str(run["out"]), "--workers", "1")
+    assert proc.returncode == 1
+    assert "unchanged 9" in proc.stderr
+    assert "tables rewritten: none" in proc.stderr
+    assert _digest(run["out"]) == before
+
+
+def test_status_lists_failed_files(run: dict) -> None:
+    proc = schv("status", "--raw", str(run["raw"]), "--out", str(run["out"]))
+    assert proc.returncode == 0
+    assert "processed: 2" in proc.stdout and "failed: 7" in proc.stdout and "pending: 0" in proc.stdout
+
+
+def test_removed_file_loses_its_rows(tmp_path: Path, sv303_pdf: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    shutil.copy(sv303_pdf, raw / "a.pdf")
+    assert schv("extract", "--raw", str(raw), "--out", str(out)).returncode == 0
+    assert pq.read_table(out / "dates.parquet").num_rows > 0
+    (raw / "a.pdf").unlink()
+    proc = schv("extract", "--raw", str(raw), "--out", str(out))
+    assert proc.returncode == 0
+    assert "removed 1" in proc.stderr
+    for name in ("documents", "items", "dates", "amounts", "files"):
+        assert pq.read_table(out / f"{name}.parquet").num_rows == 0, name
+
+
+def test_second_run_waits_for_the_lock(tmp_path: Path, sv303_pdf: Path) -> None:
+    from filelock import FileLock
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    out.mkdir()
+    shutil.copy(sv303_pdf, raw / "a.pdf")
+    with FileLock(str(out / ".lock")):
+        proc = schv("extract", "--raw", str(raw), "--out", str(out))
+    assert proc.returncode == 2
+    assert "another schv run" in proc.stderr
+    assert not (out / "documents.parquet").exists()
+
+
+def test_missing_input_folder_is_exit_2(tmp_path: Path) -> None:
+    proc = schv("extract", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert "input folder not found" in proc.stderr

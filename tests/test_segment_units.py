@@ -1,0 +1,139 @@
+"""Small table-driven cases for the segmenter's helpers: names, sessions, titles, items."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.cleanup import clean_line, keeps_hyphen
+from pipeline.segment import parse_items, restore_name_case, session_of, split_title
+
+
+@pytest.mark.parametrize(
+    ("printed", "restored"),
+    [
+        ("SANNE VAN LOOY", "Sanne Van Looy"),
+        ("ANDY PIETERS", "Andy Pieters"),
+        ("CHRIS JANSSENS", "Chris Janssens"),
+        ("MATTHIAS DIEPENDAELE", "Matthias Diependaele"),
+        ("JO BROUNS", "Jo Brouns"),
+        ("BART SOMERS", "Bart Somers"),
+        ("HILDE CREVITS", "Hilde Crevits"),
+        ("JAN VAN DE VELDE", "Jan Van de Velde"),
+        ("ELS VAN DEN BERGHE", "Els Van den Berghe"),
+        ("KATRIEN DE RIDDER", "Katrien De Ridder"),
+        ("MARC D'HONDT", "Marc D'Hondt"),
+        ("ANN-SOPHIE PEETERS", "Ann-Sophie Peeters"),
+        ("LIESBETH  HOMANS", "Liesbeth Homans"),
+        ("JAN LOONES", "Jan Loones"),
+    ],
+)
+def test_restore_name_case(printed: str, restored: str) -> None:
+    assert restore_name_case(printed) == restored
+
+
+@pytest.mark.parametrize(
+    ("day", "session"),
+    [
+        ("2023-05-12", "2022-2023"),
+        ("2025-01-31", "2024-2025"),
+        ("2026-01-19", "2025-2026"),
+        ("2023-09-25", "2023-2024"),  # fourth Monday of September 2023
+        ("2023-09-24", "2022-2023"),
+        ("2023-09-20", "2022-2023"),
+        ("2024-09-23", "2024-2025"),  # fourth Monday of September 2024
+        ("2024-09-22", "2023-2024"),
+        ("2025-09-22", "2025-2026"),
+        ("2025-09-21", "2024-2025"),
+        ("2000-09-25", "2000-2001"),
+        ("2000-09-24", "1999-2000"),
+        ("1999-12-31", "1999-2000"),
+        ("2026-09-28", "2026-2027"),
+        ("2026-09-27", "2025-2026"),
+    ],
+)
+def test_session_of(day: str, session: str) -> None:
+    assert session_of(dt.date.fromisoformat(day)) == session
+
+
+@pytest.mark.parametrize(
+    ("printed", "title", "topic", "subtopic"),
+    [
+        ("Luierrecyclage  -  Start-up Woosh", "Luierrecyclage - Start-up Woosh", "Luierrecyclage", "Start-up Woosh"),
+        ("Innovatiesteun  -  Limburg", "Innovatiesteun - Limburg", "Innovatiesteun", "Limburg"),
+        ("Wij-Zij-Netwerk - Contactnames door lokale besturen", "Wij-Zij-Netwerk - Contactnames door lokale besturen", "Wij-Zij-Netwerk", "Contactnames door lokale besturen"),
+        ("Kinderopvang", "Kinderopvang", "Kinderopvang", None),
+        ("Sociaal-economische impact", "Sociaal-economische impact", "Sociaal-economische impact", None),
+        ("Luchthaven Zaventem  -  Geluidshinder  -  Cijfers", "Luchthaven Zaventem - Geluidshinder - Cijfers", "Luchthaven Zaventem", "Geluidshinder - Cijfers"),
+    ],
+)
+def test_split_title(printed: str, title: str, topic: str, subtopic: str | None) -> None:
+    assert split_title(printed) == (title, topic, subtopic)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Inleiding.\n1. Hoeveel?\n2. Waarom?", [("1.", [1], 1), ("2.", [2], 1)]),
+        ("1. Eerst.\na) deel a\nb) deel b\n2. Daarna.", [("1.", [1], 1), ("a)", [], 2), ("b)", [], 2), ("2.", [2], 1)]),
+        ("8, 9. De benchmarks zijn klaar.", [("8, 9.", [8, 9], 1)]),
+        ("8 en 9. Zie hoger.", [("8 en 9.", [8, 9], 1)]),
+        ("10. Hoeveel projecten?", [("10.", [10], 1)]),
+        ("In 2023 waren er 10. Dat is veel.", []),
+        ("2023. Een jaartal is geen item.", []),
+        ("Zie antwoord op vraag 4.", []),
+        ("c) alleen een letter", [("c)", [], 2)]),
+    ],
+)
+def test_parse_items(text: str, expected: list[tuple]) -> None:
+    items = parse_items("answer", text)
+    assert [(i.label, i.numbers, i.level) for i in items] == expected
+    for it in items:
+        assert text[it.char_start : it.char_end] == it.text
+        assert it.text.startswith(it.label)
+
+
+def test_lettered_items_belong_to_their_numbered_item() -> None:
+    items = parse_items("question", "1. Vraag.\na) een\nb) twee\n2. Vraag twee.\na) drie")
+    parents = [(i.label, i.parent_seq) for i in items]
+    assert parents == [("1.", None), ("a)", 0), ("b)", 0), ("2.", None), ("a)", 3)]
+    assert items[0].text == "1. Vraag.\na) een\nb) twee"
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "keep"),
+    [
+        ("CIE", "uitgaventoetsing", True),  # capitals: an abbreviation compound
+        ("non", "profitorganisaties", True),  # prefix that keeps its hyphen
+        ("Knokke", "Heist", True),  # capital continuation
+        ("Wij-Zij", "netwerk", True),  # already a hyphenated compound
+        ("fundamen", "tele", False),  # a fragment that is no word: soft break
+        ("begrotingstoelich", "tingen", False),
+        ("subsidie", "bedrag", False),  # joined word is Dutch
+        ("polarisatie", "strateeg", True),  # both words, joined unknown: unsure, keep
+        ("COVID", "19", True),
+        ("ex", "minister", True),
+    ],
+)
+def test_line_end_hyphen(left: str, right: str, keep: bool) -> None:
+    assert keeps_hyphen(left, right) is keep
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("\uf0b7 eerste opsomming", "- eerste opsomming"),
+        ("\u2022 tweede", "- tweede"),
+        ("e\ufb03ciënt en \ufb01nanciering", "efficiënt en financiering"),
+        ("het\u00a0bedrag\u2009van", "het bedrag van"),
+        ("fundamen\ufffetele beginselen", "fundamentele beginselen"),
+        ("CIE-\ufffeuitgaventoetsing", "CIE-uitgaventoetsing"),
+        ("CIE\ufffeuitgaventoetsing", "CIE-uitgaventoetsing"),
+        ("Knokke\ufffeHeist", "Knokke-Heist"),
+        ("zero\u200bwidth", "zerowidth"),
+        ("Topic  -  Subtopic", "Topic  -  Subtopic"),
+    ],
+)
+def test_clean_line(raw: str, clean: str) -> None:
+    assert clean_line(raw) == clean
