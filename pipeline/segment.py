@@ -290,10 +290,12 @@ def segment(pages: list[Page]) -> Segmented:
     seg.question_text = "\n".join(paragraphs(q_lines, q_starts))
     m = CO_MINISTERS.search(seg.question_text)
     if m:
-        seg.co_ministers = [
+        listed = [
             {"minister": re.sub(r"^(?:en|,)\s+", "", n.strip()), "number": int(num)}
             for n, num in CO_MINISTER.findall(m.group(1))
         ]
+        # The footer lists every addressee; this document's own minister is not a co-minister.
+        seg.co_ministers = [c for c in listed if c["minister"] != seg.minister]
     if seg.question_date is not None:
         seg.session = session_of(seg.question_date)
     seg.items = parse_items("question", seg.question_text)

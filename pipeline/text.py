@@ -34,6 +34,7 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
+URL_BROKEN = re.compile(r"(?:https?://|www\.)\S*[/?&=#_.-]$")
 SUPERSCRIPT_CANDIDATE = re.compile(r"(?<=[^\s\d€$(/.,:-])(\d{1,3})(?=[\s.,;:!?)]|$)")
 
 
@@ -286,6 +287,8 @@ def join_lines(parts: list[str]) -> str:
             out = p
         elif out.endswith("-") and p[:1].isalpha() and not out.endswith(" -"):
             out += p  # a kept compound hyphen at a line end: "CIE-" + "uitgaventoetsing"
+        elif URL_BROKEN.search(out):
+            out += p  # a link wrapped inside: "http://.../link?" + "id=17156"
         else:
             out += " " + p
     return out

@@ -50,6 +50,7 @@ def run(tmp_path_factory: pytest.TempPathFactory, sv303_pdf: Path) -> dict:
     _encrypted(raw / "encrypted.pdf")
     _scan_like(raw / "scan.pdf")
     os.symlink(REAL_PDF, raw / "budget.pdf")
+    os.symlink(raw / "gone.pdf", raw / "broken-link.pdf")  # unreadable: retried every run
     (raw / "notes.txt").write_text("not a pdf, not looked at")
     proc = schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2")
     return {"raw": raw, "out": out, "proc": proc}
@@ -58,8 +59,8 @@ def run(tmp_path_factory: pytest.TempPathFactory, sv303_pdf: Path) -> dict:
 def test_exit_code_and_summary(run: dict) -> None:
     proc = run["proc"]
     assert proc.returncode == 1, proc.stderr  # some files failed
-    assert "files seen 9" in proc.stderr
-    assert "failed 7" in proc.stderr
+    assert "files seen 10" in proc.stderr
+    assert "failed 8" in proc.stderr
 
 
 def test_tables_match_their_schemas(run: dict) -> None:
@@ -78,6 +79,7 @@ def test_bad_files_become_error_rows(run: dict) -> None:
         "encrypted.pdf": ("text", "encrypted"),
         "scan.pdf": ("text", "no_text_layer"),
         "budget.pdf": ("segment", "not_written_question"),
+        "broken-link.pdf": ("read", "unreadable"),
     }
     assert {k: (v["stage"], v["error_type"]) for k, v in errors.items()} == expected
     assert all(r["message"] for r in errors.values())
@@ -111,7 +113,7 @@ def test_rerun_changes_no_byte(run: dict) -> None:
     before = _digest(run["out"])
     proc = schv("extract", "--raw", str(run["raw"]), "--out", str(run["out"]), "--workers", "1")
     assert proc.returncode == 1
-    assert "unchanged 9" in proc.stderr
+    assert "unchanged 9" in proc.stderr  # all but the unreadable link, which is retried
     assert "tables rewritten: none" in proc.stderr
     assert _digest(run["out"]) == before
 
@@ -119,7 +121,7 @@ def test_rerun_changes_no_byte(run: dict) -> None:
 def test_status_lists_failed_files(run: dict) -> None:
     proc = schv("status", "--raw", str(run["raw"]), "--out", str(run["out"]))
     assert proc.returncode == 0
-    assert "processed: 2" in proc.stdout and "failed: 7" in proc.stdout and "pending: 0" in proc.stdout
+    assert "processed: 2" in proc.stdout and "failed: 8" in proc.stdout and "pending: 0" in proc.stdout
 
 
 def test_removed_file_loses_its_rows(tmp_path: Path, sv303_pdf: Path) -> None:

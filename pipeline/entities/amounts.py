@@ -22,7 +22,7 @@ CURRENCY_AFTER = r"(?:euro|EUR|€|frank|BEF)"
 CURRENCY_CODES = {"euro": "EUR", "eur": "EUR", "€": "EUR", "frank": "BEF", "bef": "BEF", "keur": "EUR", "k€": "EUR"}
 KILO_EURO = r"(?:kEUR|k€|KEUR)"
 UNIT = r"(?:ton|kWh|MWh|GWh|m²|m2|m3|m³|km|kg|liter|uur|dag|maand|jaar|inwoner|leerling|deelnemer|persoon|woning|gezin|kind|ha|hectare|student|vat|stuk|uur)"
-QUALIFIER = r"(?:circa|ca\.|ongeveer|zo'n|zo’n|meer\s+dan|minder\s+dan|minstens|minimaal|maximaal|maximum|tot\s+maximaal|tot|ruim|bijna|nagenoeg|om\s+en\s+bij|rond|bijna|hoogstens|slechts|amper)"
+QUALIFIER = r"(?:circa|ca\.|ongeveer|zo'n|zo’n|meer\s+dan|minder\s+dan|minstens|minimaal|maximaal|maximum|tot|ruim|bijna|nagenoeg|om\s+en\s+bij|rond|hoogstens)"
 NUM = rf"(?P<num>-?{NUMBER}|(?i:{WORD_NUMBER}))"
 
 MONEY_BEFORE = re.compile(rf"(?<![\w])(?P<cur>€|EUR)\s*(?P<num>{NUMBER})(?:\s+(?P<scale>{SCALE}))?(?![\d\w])")

@@ -19,17 +19,23 @@ PARAGRAPH = r"(?:,?\s*§\s*(?P<par>\d+))"
 DEGREE = r"(?:,?\s*(?P<deg>\d+°(?:\s*,\s*\d+°)*))"
 LID_ORD = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "zesde": 6, "zevende": 7, "achtste": 8, "negende": 9, "tiende": 10}
 ORDINAL = r"(?:eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende|\d+(?:e|de|ste))"
-LID_AFTER = rf"(?:,?\s*(?P<lid>{ORDINAL})\s+lid)"
+LID_AFTER = rf"(?:,?\s*(?:(?P<lid>{ORDINAL})\s+lid|lid\s+(?P<lidn>\d+)))"
 ONE_ARTICLE = rf"(?P<num>{ART_NUM})(?:,(?P<sub>\d+)(?!\d|,\d{{3}}))?{PARAGRAPH}?{LID_AFTER}?{DEGREE}?"
-NAMED_TAIL = r"(?:\s+(?:[A-Z][\w-]+|\((?:EU|EG|EEG)\)|\d{2,4}/\d+(?:/(?:EU|EG|EEG))?|van\s+(?:19|20)\d\d(?!\s*[-/]))(?=[\s,.;:)]|$))*"
+NAMED_TAIL = r"(?:\s+(?:[A-Z][\w-]+|nr\.\s*\d+/\d+|\((?:EU|EG|EEG)\)|\d{2,4}/\d+(?:/(?:EU|EG|EEG))?|van\s+(?:19|20)\d\d(?!\s*[-/]))(?=[\s,.;:)]|$))*"
 INSTRUMENT_HEAD = (
     r"(?:(?:ministerieel|koninklijk|uitvoerings)\s+)?"
     r"(?:(?:Vlaamse\s+)?(?:Codex|Wooncode)" + NAMED_TAIL
     + r"|[A-Z][\w-]*(?:decreet|besluit|wet|codex|code|reglement|verordening|richtlijn|omzendbrief)" + NAMED_TAIL
     + r"|(?:Decreet|Wet|Besluit)(?=\s+[A-Z])" + NAMED_TAIL
+    + r"|(?:Decreet|Wet|Besluit)\s+(?:over|betreffende|houdende|tot|op|inzake)\s+[a-zà-ÿ\s]+?(?=\s+van\s+\d{1,2}\s+[a-z]+\s+\d{4})"
+    + r"|(?:Vlaams(?:e)?\s+)?[A-Z][\w-]*wetboek" + NAMED_TAIL
+    + r"|Verdrag(?:\s+betreffende\s+de\s+(?:werking\s+van\s+de\s+)?Europese\s+Unie|\s+van\s+[A-Z]\w+)?"
+    + r"|(?:[A-Z][a-z]+\s+)+(?:Verordening|Richtlijn)(?:\s+[A-Z][\w-]+)+"
+    + r"|VLAREM(?:A|BO|EL)?(?:\s+I{1,3})?\b"
     + r"|(?:[Vv]erordening|[Rr]ichtlijn)(?=\s+(?:\(EU\)|\d))" + NAMED_TAIL
+    + r"|[Dd]ecreet\s+(?:basisonderwijs|secundair\s+onderwijs|lokaal\s+bestuur|integraal\s+waterbeleid|natuurbehoud|bestuurlijk\s+beleid|kinderopvang)\b"
     + r"|decreet|besluit|wet|Grondwet|grondwet|codex|reglement|Reglement|verordening|richtlijn|omzendbrief|Omzendbrief|VCO|VCRO|BVR|DLB|AVG|GDPR)"
-    r"(?:\s+(?:(?:van|op)\s+(?:het|de)\s+(?:Vlaams(?:e)?\s+)?(?:Parlement|Regering)))?"
+    r"(?:\s+(?:(?:van|op)\s+(?:het|de)\s+(?:Vlaams(?:e)?\s+)?(?:Parlement|[Rr]egering)))?"
 )
 INSTRUMENT = re.compile(
     rf"(?P<inst>(?:de\s+|het\s+)?(?P<head>{INSTRUMENT_HEAD}))"
@@ -44,7 +50,7 @@ REFERENCE = re.compile(
 ONE = re.compile(ONE_ARTICLE)
 SEP = re.compile(r"\s*(,|en|tot\s+en\s+met|t\.e\.m\.|tot)\s*")
 SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z(\"“‘])|\n")
-TYPE_WORDS = ("decreet", "besluit", "wet", "codex", "reglement", "verordening", "richtlijn", "omzendbrief")
+TYPE_WORDS = ("decreet", "besluit", "verordening", "richtlijn", "omzendbrief", "verdrag", "reglement", "codex", "wet")
 NAMED = {"vco": ("codex", "VCO"), "vcro": ("codex", "VCRO"), "bvr": ("besluit", "BVR"), "dlb": ("decreet", "DLB"), "avg": ("verordening", "AVG"), "gdpr": ("verordening", "GDPR")}
 
 
@@ -68,10 +74,13 @@ def classify_instrument(head: str) -> tuple[str | None, str | None]:
     low = h.lower()
     if low in NAMED:
         return NAMED[low]
-    if "codex" in low or low.endswith("code"):
+    if "codex" in low or low.endswith(("code", "wetboek")):
         return "codex", h
-    if re.fullmatch(r"(?:besluit|decreet)\s+van\s+de\s+vlaamse\s+regering", low):
-        return low.split()[0], None
+    if low.startswith("vlarem"):
+        return "besluit", h
+    generic = re.fullmatch(r"(?:(?:ministerieel|koninklijk)\s+)?(besluit|decreet)(?:\s+van\s+de\s+vlaamse\s+regering)?", low)
+    if generic:
+        return generic.group(1), None
     if low == "grondwet":
         return "grondwet", h
     for word in TYPE_WORDS:
@@ -111,6 +120,8 @@ def _subdivisions(m: re.Match[str]) -> str | None:
         parts.append(m.group("sub"))
     if m.group("lid"):
         parts.append(f"lid {_ordinal(m.group('lid'))}")
+    elif m.group("lidn"):
+        parts.append(f"lid {m.group('lidn')}")
     if m.group("deg"):
         parts.append(re.sub(r"\s*,\s*", ", ", m.group("deg")))
     return ", ".join(parts) or None

@@ -39,15 +39,17 @@ MONTH_YEAR = re.compile(rf"\b{MONTH}\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORE
 SEASON = re.compile(rf"\b(?:(?:het|de)\s+)?(?P<season>voorjaar|lente|zomer|najaar|herfst|winter)\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
 QUARTER = re.compile(rf"\b(?:(?:het|de)\s+)?(?P<q>eerste|tweede|derde|vierde|[1-4]e|[1-4]ste|[1-4]de)\s+kwartaal\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}|\bQ(?P<qn>[1-4])\s+(?P<year2>{YEAR})\b", re.IGNORECASE)
 YEAR_NOUNS = (
-    r"(?:de\s+)?periode|(?:het\s+)?(?:kalender|begrotings|emissie|school|academie|zittings|werk|boek|referentie|basis|subsidie|aanslag|inkomsten|productie|teelt|verslag|beleids|jubileum|campagne|oogst|seizoens)?jaar|jaren|schooljaar|seizoen|legislatuur|programmaperiode"
+    r"(?:de\s+)?periode|(?:het\s+)?(?:kalender|begrotings|emissie|school|academie|zittings|werk|boek|referentie|basis|subsidie|aanslag|inkomsten|productie|teelt|verslag|beleids|jubileum|campagne|oogst|seizoens)?jaar|schooljaar|seizoen|legislatuur|programmaperiode"
 )
 BUDGET_NOUNS = r"BA|BO|[A-Za-zë-]*(?:begroting|begrotingsaanpassing|begrotingsopmaak|raming|akkoord|regeerperiode|nota|rekening|plan|programma|strategie|visie|pact|rapport|verslag|beleidsbrief|begrotingsplan|overeenkomst|contract|convenant)"
-TEMPORAL = r"tot\s+en\s+met|t\.e\.m\.|over|in|sinds|sedert|vanaf|van|tot|tegen|voor|vóór|na|t\.o\.v\.|tov|tussen|rond|omstreeks|tijdens|uit|per|doorheen|eind|einde|begin|medio|midden|uiterlijk|jaar|ten\s+laatste|ten\s+vroegste|dan|als|met|en|of"
+TEMPORAL = r"tot\s+en\s+met|t\.e\.m\.|jaren|over|in|sinds|sedert|vanaf|van|tot|tegen|voor|vóór|na|t\.o\.v\.|tov|tussen|rond|omstreeks|tijdens|uit|per|doorheen|eind|einde|begin|medio|midden|uiterlijk|jaar|ten\s+laatste|ten\s+vroegste|dan|als|met|en|of"
 YEAR_RANGE = rf"(?P<y1>{YEAR})\s*[-–/]\s*(?P<y2>{YEAR}|\d\d)(?!\d)"
 YEAR_NOUN_RANGE = re.compile(rf"\b(?P<noun>{YEAR_NOUNS})\s+{YEAR_RANGE}{NOT_COUNT}", re.IGNORECASE)
 YEAR_NOUN = re.compile(rf"\b(?P<noun>{YEAR_NOUNS})\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
-BUDGET_RANGE = re.compile(rf"\b(?:{BUDGET_NOUNS})\s+{YEAR_RANGE}{NOT_COUNT}")
-BUDGET_YEAR = re.compile(rf"\b(?:{BUDGET_NOUNS})\s+(?P<year>{YEAR})\b{NOT_COUNT}")
+# "Impulsprogramma Kusttoerisme 2015-2020": one capitalised name word may stand between.
+BUDGET_RANGE = re.compile(rf"\b(?:{BUDGET_NOUNS})(?:\s+[A-Z][a-z]+)?\s+{YEAR_RANGE}{NOT_COUNT}")
+BUDGET_YEAR = re.compile(rf"\b(?:{BUDGET_NOUNS})(?:\s+[A-Z][a-z]+)?\s+(?P<year>{YEAR})\b{NOT_COUNT}")
+LISTED_RANGE = re.compile(rf"(?:\s*,\s*|\s+(?:en|of)\s+){YEAR_RANGE}{NOT_COUNT}")
 QUALIFIED_YEAR = re.compile(rf"\b(?P<qual>{QUALIFIERS_IN_SPAN})\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
 TRIGGERED_RANGE = re.compile(rf"(?:(?<=\s)|(?<=^)|(?<=\())(?:{TEMPORAL})\s+{YEAR_RANGE}{NOT_COUNT}", re.IGNORECASE)
 # A capitalised word right after "in 2000" is a place: Dutch puts the verb second ("In 2023 kende ...").
@@ -181,6 +183,14 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
     while changed:
         changed = False
         for mention in sorted(found, key=lambda x: x.char_start):
+            if mention.precision == "year" and mention.kind == "range":
+                m = LISTED_RANGE.match(text, mention.char_end)
+                if m and not taken[m.start("y1")]:
+                    y1, y2 = int(m.group("y1")), _year2(m.group("y1"), m.group("y2"))
+                    if y2 > y1:
+                        add(m.start("y1"), m.end(), start=dt.date(y1, 1, 1), end=dt.date(y2, 12, 31), precision="year", kind="range")
+                        changed = True
+                continue
             if mention.precision != "year" or mention.kind != "point":
                 continue
             m = LISTED_YEAR.match(text, mention.char_end)

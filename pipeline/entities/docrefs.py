@@ -40,8 +40,9 @@ PARL_ST = re.compile(
 # "schriftelijke vragen nr. 148 en nr. 275": further numbers of a plural reference.
 MORE_QUESTION = re.compile(rf"\s*(?:,|en)\s*(?P<ref>{NR}(?P<number>\d+))")
 MORE_PART = re.compile(r"\s*(?:,|en)\s*(?P<nr>\d+-[A-Z])")
+# "Verordening (EU) nr. 651/2014" is a regulation, not a paper: papers have short part numbers.
 NR_SLASH = re.compile(
-    rf"(?<![\w])(?:[Ss]tuk\s+)?{NR}(?P<doc>\d+)/(?P<nr>\d+(?:-[A-Z])?)(?P<more>(?:\s*(?:,|en)\s*\d+-[A-Z])*)"
+    rf"(?<![\w])(?<!\)\s)(?:[Ss]tuk\s+)?{NR}(?P<doc>\d+)/(?P<nr>\d{{1,3}}(?:-[A-Z])?)(?![\d/])(?P<more>(?:\s*(?:,|en)\s*\d+-[A-Z])*)"
 )
 URL = re.compile(r"(?:https?://|(?<![\w./@])(?=(?:www|docs)\.))(?:[\w-]+\.)*vlaamsparlement\.be[^\s<>\"”)]*")
 
