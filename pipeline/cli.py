@@ -30,10 +30,15 @@ def _setup_logging(json_log: bool) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from pipeline.run import RunLocked, extract
+    from pipeline.executors import scheduler_address
+    from pipeline.run import RunLocked, RunOptions, extract
 
+    options = RunOptions(
+        workers=args.workers, timeout=args.timeout, memory_mb=args.memory_mb, max_tasks=args.max_tasks,
+        scheduler=scheduler_address(args.scheduler), in_process=args.in_process,
+    )
     try:
-        summary = extract(Path(args.raw), Path(args.out), workers=args.workers, force=args.force)
+        summary = extract(Path(args.raw), Path(args.out), force=args.force, options=options)
     except (RunLocked, FileNotFoundError) as exc:
         logging.getLogger("schv").error("%s", exc)
         return 2
@@ -69,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="processed", help="folder of output tables (default: processed)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     p.add_argument("--force", action="store_true", help="reprocess every file")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds one document may take (default 120; 0: no limit)")
+    p.add_argument("--memory-mb", type=int, default=2048, help="address-space limit per worker in MB (default 2048; 0: none)")
+    p.add_argument("--max-tasks", type=int, default=200, help="documents per worker before it is replaced (default 200)")
+    p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (or set SCHV_DASK_SCHEDULER)")
+    p.add_argument("--in-process", action="store_true", help="no worker processes (profiling); no time or memory limit")
     p.set_defaults(func=cmd_extract)
     p = sub.add_parser("status", help="show processed, pending and failed files")
     p.add_argument("--raw", default="raw")

@@ -130,6 +130,8 @@ def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResu
         rows = build_rows(doc_id, source_file, sha, pages, seg)
     except DocumentError as exc:
         return _error(source_file, sha, exc.stage, exc.error_type, str(exc))
+    except MemoryError:
+        return _error(source_file, sha, stage, "out_of_memory", "ran out of memory (worker memory limit, see --memory-mb)")
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the batch
         last = traceback.extract_tb(exc.__traceback__)[-1]
         return _error(

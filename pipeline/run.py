@@ -13,7 +13,6 @@ import logging
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,8 +20,8 @@ import pandas as pd
 import pyarrow as pa
 from filelock import FileLock, Timeout
 
-from pipeline import __version__
-from pipeline.document import DocResult, doc_id_of, file_sha256, process_pdf
+from pipeline import __version__, executors
+from pipeline.document import DocResult, doc_id_of, file_sha256
 from pipeline.entities import ENTITY_TABLES
 from pipeline.schema import TABLE_ORDER, load, to_arrow, validate
 from pipeline.segment import session_of
@@ -110,36 +109,43 @@ def _progress(total: int):
     return None
 
 
-def _run_all(todo: list[InputFile], workers: int, out_dir: Path) -> list[DocResult]:
-    """Process files (one per distinct hash), in worker processes when workers > 1."""
+@dataclass(frozen=True)
+class RunOptions:
+    """How documents run; see pipeline.executors."""
+
+    workers: int = 1
+    timeout: float = executors.DEFAULT_TIMEOUT
+    memory_mb: int = executors.DEFAULT_MEMORY_MB
+    max_tasks: int = executors.DEFAULT_MAX_TASKS
+    scheduler: str | None = None
+    in_process: bool = False
+
+
+def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[DocResult]:
+    """Process files (one per distinct hash) and checkpoint each result as it arrives."""
     results: list[DocResult] = []
     bar = _progress(len(todo))
     started = time.monotonic()
 
-    def done(res: DocResult, i: int) -> None:
+    def done(res: DocResult) -> None:
         if res.sha256:
             save_work(out_dir, f"{res.sha256}-{__version__}", res)
         results.append(res)
         if bar is not None:
             bar.update(1)
-        elif i % 50 == 0 or i == len(todo):
-            log.info("processed %d/%d files (%.1f s)", i, len(todo), time.monotonic() - started)
+        elif len(results) % 50 == 0 or len(results) == len(todo):
+            log.info("processed %d/%d files (%.1f s)", len(results), len(todo), time.monotonic() - started)
 
-    if workers <= 1 or len(todo) <= 1:
-        for i, f in enumerate(todo, 1):
-            done(process_pdf(f.path, f.source_file, f.sha256), i)
+    tasks = [executors.Task(f.path, f.source_file, f.sha256) for f in todo]
+    if not tasks:
+        pass
+    elif opts.scheduler:
+        log.info("running %d file(s) on the Dask cluster at %s", len(tasks), opts.scheduler)
+        executors.run_dask(tasks, done, scheduler=opts.scheduler)
+    elif opts.in_process:
+        executors.run_in_process(tasks, done)
     else:
-        with ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=200) as pool:
-            futures = {pool.submit(process_pdf, f.path, f.source_file, f.sha256): f for f in todo}
-            for i, fut in enumerate(as_completed(futures), 1):
-                f = futures[fut]
-                try:
-                    res = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a dead worker fails one file only
-                    res = DocResult(f.source_file, f.sha256, None, error={
-                        "source_file": f.source_file, "sha256": f.sha256, "stage": "worker",
-                        "error_type": "worker_crash", "message": f"worker process died: {exc}"})
-                done(res, i)
+        executors.run_local(tasks, done, workers=opts.workers, timeout=opts.timeout, memory_mb=opts.memory_mb, max_tasks=opts.max_tasks)
     if bar is not None:
         bar.close()
     return results
@@ -186,7 +192,7 @@ def resolve_targets(docs: pd.DataFrame, refs: pd.DataFrame) -> pd.DataFrame:
     return refs
 
 
-def extract(raw_dir: Path, out_dir: Path, *, workers: int = 1, force: bool = False) -> Summary:
+def extract(raw_dir: Path, out_dir: Path, *, force: bool = False, options: RunOptions | None = None) -> Summary:
     """Bring the tables in out_dir up to date with the PDFs in raw_dir."""
     t0 = time.monotonic()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -199,12 +205,12 @@ def extract(raw_dir: Path, out_dir: Path, *, workers: int = 1, force: bool = Fal
     except Timeout as exc:
         raise RunLocked(f"another schv run is writing {out_dir} (lock {out_dir / '.lock'}); try again when it ends") from exc
     try:
-        return _extract_locked(raw_dir, out_dir, workers, force, t0)
+        return _extract_locked(raw_dir, out_dir, options or RunOptions(), force, t0)
     finally:
         lock.release()
 
 
-def _extract_locked(raw_dir: Path, out_dir: Path, workers: int, force: bool, t0: float) -> Summary:
+def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool, t0: float) -> Summary:
     summary = Summary()
     inputs = discover(raw_dir)
     previous = _previous(out_dir)
@@ -250,7 +256,7 @@ def _extract_locked(raw_dir: Path, out_dir: Path, workers: int, force: bool, t0:
             todo.append(f)
     summary.unchanged = sum(1 for f in inputs if f.sha256 in done_shas)
     log.info("%d file(s) seen, %d to process, %d unchanged", len(inputs), len(todo) + len(results), summary.unchanged)
-    results += _run_all(todo, workers, out_dir)
+    results += _run_all(todo, opts, out_dir)
     summary.processed = len(results)
 
     by_sha = {r.sha256: r for r in results if r.sha256}

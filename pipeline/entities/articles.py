@@ -21,7 +21,7 @@ LID_ORD = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "zesd
 ORDINAL = r"(?:eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende|\d+(?:e|de|ste))"
 LID_AFTER = rf"(?:,?\s*(?:(?P<lid>{ORDINAL})\s+lid|lid\s+(?P<lidn>\d+)))"
 ONE_ARTICLE = rf"(?P<num>{ART_NUM})(?:,(?P<sub>\d+)(?!\d|,\d{{3}}))?{PARAGRAPH}?{LID_AFTER}?{DEGREE}?"
-NAMED_TAIL = r"(?:\s+(?:[A-Z][\w-]+|nr\.\s*\d+/\d+|\((?:EU|EG|EEG)\)|\d{2,4}/\d+(?:/(?:EU|EG|EEG))?|van\s+(?:19|20)\d\d(?!\s*[-/]))(?=[\s,.;:)]|$))*"
+NAMED_TAIL = r"(?:\s+(?:[A-Z][\w-]+|nr\.\s*\d+/\d+|\((?:EU|EG|EEG)\)|\d{2,4}/\d+(?:/(?:EU|EG|EEG))?|van\s+(?:19|20)\d\d(?!\s*[-/]))(?=[\s,.;:)?!]|$))*"
 INSTRUMENT_HEAD = (
     r"(?:(?:ministerieel|koninklijk|uitvoerings)\s+)?"
     r"(?:(?:Vlaamse\s+)?(?:Codex|Wooncode)" + NAMED_TAIL

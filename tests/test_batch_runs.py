@@ -1,0 +1,219 @@
+"""Batch behaviour of issue 3 with real processes: workers, Dask, kills, limits, crashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from conftest import SAMPLES, load_spec
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from pipeline.executors import Task, run_local
+from pipeline.run import RunOptions, extract
+from pipeline.synth import render
+
+TABLES = ("documents", "items", "dates", "amounts", "article_refs", "doc_refs", "errors", "files", "pages", "footnotes")
+
+
+def schv(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=600, **kw)
+
+
+def _variant(spec: dict, i: int) -> dict:
+    """The same document with another number and date: distinct bytes, distinct doc_id."""
+    v = json.loads(json.dumps(spec))
+    v["number"] = 300 + i
+    v["date_text"] = f"{1 + i % 28} mei 2023"
+    return v
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    raw = tmp_path_factory.mktemp("corpus") / "raw"
+    raw.mkdir()
+    spec = load_spec(SAMPLES / "sv303-2022-2023.json")
+    for i in range(12):
+        render(_variant(spec, i), raw / f"sv{300 + i}.pdf")
+    (raw / "bad.pdf").write_bytes(b"%PDF-1.7 broken")
+    return raw
+
+
+def _digests(out: Path) -> dict[str, str]:
+    return {t: hashlib.sha256((out / f"{t}.parquet").read_bytes()).hexdigest() for t in TABLES}
+
+
+def test_one_and_two_workers_give_identical_bytes(corpus: Path, tmp_path: Path) -> None:
+    extract(corpus, tmp_path / "one", options=RunOptions(workers=1))
+    extract(corpus, tmp_path / "two", options=RunOptions(workers=2))
+    extract(corpus, tmp_path / "inproc", options=RunOptions(in_process=True))
+    assert _digests(tmp_path / "one") == _digests(tmp_path / "two") == _digests(tmp_path / "inproc")
+    assert pq.read_table(tmp_path / "one" / "documents.parquet").num_rows == 12
+
+
+def test_dask_local_cluster_matches_local_run(corpus: Path, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    extract(corpus, tmp_path / "local", options=RunOptions(workers=1))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = extract(corpus, tmp_path / "dask", options=RunOptions(scheduler=cluster.scheduler_address))
+    assert summary.processed == 13
+    for t in TABLES:
+        a = pq.read_table(tmp_path / "local" / f"{t}.parquet").to_pylist()
+        b = pq.read_table(tmp_path / "dask" / f"{t}.parquet").to_pylist()
+        assert a == b, t
+
+
+def test_dask_scheduler_from_environment(corpus: Path, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        env = {**os.environ, "SCHV_DASK_SCHEDULER": cluster.scheduler_address}
+        proc = schv("extract", "--raw", str(corpus), "--out", str(tmp_path / "out"), env=env)
+    assert proc.returncode == 1, proc.stderr  # bad.pdf failed, the rest done
+    assert "Dask cluster" in proc.stderr
+    assert pq.read_table(tmp_path / "out" / "documents.parquet").num_rows == 12
+
+
+def _hang_on_second(path: Path, source_file: str, sha: str | None):
+    from pipeline.document import process_pdf
+
+    if source_file == "sv301.pdf":
+        time.sleep(60)  # a pathological PDF that never finishes
+    return process_pdf(path, source_file, sha)
+
+
+def test_timeout_fails_only_that_file(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.executors as ex
+
+    monkeypatch.setattr(ex, "process_pdf", _hang_on_second)  # workers fork and inherit it
+    started = time.monotonic()
+    summary = extract(corpus, tmp_path / "out", options=RunOptions(workers=2, timeout=2))
+    assert time.monotonic() - started < 30
+    errors = {e["source_file"]: e for e in pq.read_table(tmp_path / "out" / "errors.parquet").to_pylist()}
+    assert summary.failed == 2 and set(errors) == {"sv301.pdf", "bad.pdf"}
+    assert errors["sv301.pdf"]["error_type"] == "timeout"
+    assert "longer than 2 s" in errors["sv301.pdf"]["message"]
+    assert pq.read_table(tmp_path / "out" / "documents.parquet").num_rows == 11
+
+
+def _crash_on_second(path: Path, source_file: str, sha: str | None):
+    from pipeline.document import process_pdf
+
+    if source_file == "sv301.pdf":
+        import faulthandler
+
+        faulthandler.disable()  # the crash is the point; no traceback dump in the test log
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return process_pdf(path, source_file, sha)
+
+
+def test_worker_crash_fails_only_that_file(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.executors as ex
+
+    monkeypatch.setattr(ex, "process_pdf", _crash_on_second)  # workers fork and inherit it
+    tasks = [Task(corpus / f"sv{300 + i}.pdf", f"sv{300 + i}.pdf", None) for i in range(4)]
+    results = []
+    run_local(tasks, results.append, workers=2)
+    by_file = {r.source_file: r for r in results}
+    assert by_file["sv301.pdf"].error["error_type"] == "worker_crash"
+    assert "SIGSEGV" in by_file["sv301.pdf"].error["message"]
+    assert all(by_file[f"sv{n}.pdf"].error is None for n in (300, 302, 303))
+
+
+def _greedy_on_second(path: Path, source_file: str, sha: str | None):
+    from pipeline.document import process_pdf
+
+    if source_file == "sv301.pdf":
+        hog = bytearray(3 * 1024**3)  # a PDF that blows up in memory
+        del hog
+    return process_pdf(path, source_file, sha)
+
+
+def test_memory_limit_fails_only_that_file(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.executors as ex
+
+    monkeypatch.setattr(ex, "process_pdf", _greedy_on_second)
+    tasks = [Task(corpus / f"sv{300 + i}.pdf", f"sv{300 + i}.pdf", None) for i in range(3)]
+    results = []
+    run_local(tasks, results.append, workers=1, memory_mb=1024)
+    by_file = {r.source_file: r for r in results}
+    assert by_file["sv301.pdf"].error["error_type"] == "out_of_memory"
+    assert by_file["sv300.pdf"].error is None and by_file["sv302.pdf"].error is None
+
+
+def test_sigkill_mid_run_loses_nothing(corpus: Path, tmp_path: Path) -> None:
+    """Kill runs at several moments; the tables stay readable and the next run completes them."""
+    reference = tmp_path / "reference"
+    extract(corpus, reference, options=RunOptions(workers=1))
+    out = tmp_path / "out"
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    first = sorted(raw.glob("sv*.pdf"))[:3]
+    keep = tmp_path / "held"
+    keep.mkdir()
+    for p in sorted(raw.glob("*.pdf")):
+        if p not in first:
+            shutil.move(p, keep / p.name)
+    assert schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "1").returncode == 0
+    for p in keep.iterdir():
+        shutil.move(p, raw / p.name)
+    before = _digests(out)
+    for delay in (0.5, 1.5, 2.5, 3.5):
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", "--raw", str(raw), "--out", str(out), "--workers", "2"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        for t in TABLES:  # every table is a complete Parquet file at every moment
+            pq.read_table(out / f"{t}.parquet")
+        if _digests(out) != before:
+            break  # a run got as far as writing: its tables are complete ones
+    final = schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2")
+    assert final.returncode == 1, final.stderr  # only bad.pdf fails; the lock was not left stale
+    assert _digests(out) == _digests(reference)
+    assert not list((out / ".work").glob("*.pkl"))
+
+
+def test_four_hundred_pages(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    c = canvas.Canvas(str(raw / "long.pdf"), pagesize=A4, invariant=1)
+    for i in range(400):
+        c.setFont("Helvetica", 10)
+        c.drawString(72, 760, f"Hoofdstuk {i + 1}: overzicht van de begroting 2026 voor beleidsdomein {i % 13}.")
+        c.drawString(72, 745, "De uitgaven bedragen 2 miljard euro, zoals bepaald in artikel 12 van het decreet.")
+        c.showPage()
+    c.save()
+    render(load_spec(SAMPLES / "sv303-2022-2023.json"), raw / "good.pdf")
+    summary = extract(raw, tmp_path / "out", options=RunOptions(workers=2))
+    errors = pq.read_table(tmp_path / "out" / "errors.parquet").to_pylist()
+    assert [(e["source_file"], e["error_type"]) for e in errors] == [("long.pdf", "not_written_question")]
+    assert summary.rows["documents"] == 1
+
+
+def test_json_log_lines(corpus: Path, tmp_path: Path) -> None:
+    proc = schv("--json-log", "extract", "--raw", str(corpus), "--out", str(tmp_path / "out"), "--workers", "2")
+    lines = [json.loads(line) for line in proc.stderr.splitlines() if line.strip()]
+    assert lines and all({"time", "level", "message"} <= set(line) for line in lines)
+    assert any(line["message"].startswith("files seen 13") for line in lines)
+
+
+def test_force_and_version_bump_reprocess(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    extract(corpus, out, options=RunOptions(workers=1))
+    assert extract(corpus, out, options=RunOptions(workers=1)).processed == 0
+    assert extract(corpus, out, force=True, options=RunOptions(workers=1)).processed == 13
+    import pipeline.run
+
+    monkeypatch.setattr(pipeline.run, "__version__", "999.0")
+    assert extract(corpus, out, options=RunOptions(in_process=True)).processed == 13
