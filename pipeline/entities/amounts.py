@@ -13,6 +13,8 @@ from itertools import pairwise
 
 from text_to_num import text2num
 
+from pipeline.entities.context import ending_at
+
 NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 WORD_NUMBER = r"(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend)"
 SCALES = {"miljoen": Decimal(10) ** 6, "mio": Decimal(10) ** 6, "mln": Decimal(10) ** 6, "miljard": Decimal(10) ** 9, "mld": Decimal(10) ** 9, "duizend": Decimal(1000)}
@@ -34,6 +36,7 @@ QUAL_BEFORE = re.compile(rf"(?<![\w])(?P<qual>{QUALIFIER})\s+$", re.IGNORECASE)
 SHARED_LEFT = re.compile(rf"(?<![\w.,])(?P<num>{NUMBER}|{WORD_NUMBER})(?P<link>\s+(?:en|tot|à|a|of|naar)\s+|\s*[-–]\s*)$")
 # Two written amounts joined as a range: "tussen € 2.000 en € 5.000", "€ 2.000 tot € 5.000".
 RANGE_BETWEEN = re.compile(r"\s*(?:tot|à|a|[-–])\s*|\s+en\s+")
+TUSSEN = re.compile(r"\btussen\s+$")
 CHANGE_VERBS = frozenset({"aan", "toe", "op", "stijgt", "steeg", "stegen", "gestegen", "daalt", "daalde", "daalden", "gedaald", "groeit", "groeide", "gegroeid", "loopt", "liep", "opgelopen", "evolueert", "evolueerde", "naar", "verhoogd", "verlaagd", "teruggebracht", "opgetrokken"})
 
 
@@ -115,11 +118,11 @@ def find_amounts(text: str) -> list[AmountMention]:
     found.sort(key=lambda x: x.char_start)
     _explicit_ranges(text, found)
     for a in found:
-        q = QUAL_BEFORE.search(text, 0, a.char_start)
+        q = ending_at(QUAL_BEFORE, text, a.char_start)
         if not q or a.range_group is not None:
             continue
         qual = re.sub(r"\s+", " ", q.group("qual").lower()).replace("’", "'")
-        before = text[: q.start()].split()
+        before = text[max(0, q.start() - 40) : q.start()].split()
         if qual == "tot" and before and before[-1].lower() in CHANGE_VERBS:
             continue  # "groeit aan tot 91,6 %": "to", not a bound
         a.qualifier = qual
@@ -140,15 +143,15 @@ def _explicit_ranges(text: str, found: list[AmountMention]) -> None:
         between = text[a.char_end : b.char_start]
         if not RANGE_BETWEEN.fullmatch(between):
             continue
-        if " en " in f" {between} " and not re.search(r"\btussen\s+$", text[: a.char_start]):
+        if " en " in f" {between} " and not ending_at(TUSSEN, text, a.char_start):
             continue
         a.range_group = b.range_group = next_group
         next_group += 1
 
 
 def _shared_left(text: str, right: AmountMention, m: re.Match[str], add, group_id: int) -> None:
-    left = SHARED_LEFT.search(text, 0, right.char_start)
-    if not left or left.end() != right.char_start:
+    left = ending_at(SHARED_LEFT, text, right.char_start)
+    if not left:
         return
     if right.kind == "money" and m.re is MONEY_BEFORE:
         return

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from pipeline.entities.context import ending_at
 from pipeline.entities.dates import parse_full_date
 
 ART_WORD = r"(?i:artikelen|artikels|artikel|art\.|artt\.)"
@@ -173,8 +174,8 @@ def find_articles(text: str) -> list[ArticleMention]:
             inst_fields = (itype, iname, parse_full_date(inst.group("idate")) if inst.group("idate") else None)
             span_end = inst.end()
         else:
-            near = INSTRUMENT_BEFORE.search(text, 0, ref.start())
-            if near and near.end() == ref.start() and near.group("head")[:1].isupper():
+            near = ending_at(INSTRUMENT_BEFORE, text, ref.start())
+            if near and near.group("head")[:1].isupper():
                 span_start = near.start()
             else:
                 near = _instrument_in_sentence(text, ref.start(), end_of_list)

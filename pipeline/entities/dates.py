@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline.entities.context import ending_at
+
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "mar": 3,
     "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8,
@@ -58,7 +60,11 @@ LISTED_YEAR = re.compile(rf"(?:\s*,\s*|\s+(?:en|of|tot\s+en\s+met|en\s+in|of\s+i
 # Before a point: what joins two points into a range, and what opens it.
 RANGE_LINK = re.compile(r"^\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot|en|[-–])\s*$", re.IGNORECASE)
 RANGE_OPEN = re.compile(r"(?:\b(?:van|vanaf|tussen)|(?<![\w])(?:de\s+periode\s+van))\s+$", re.IGNORECASE)
+MONTH_YEAR_QUAL = re.compile(rf"\b(?:(?P<qual>{QUALIFIERS_IN_SPAN})\s+)?{MONTH}\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
 QUAL_BEFORE = re.compile(rf"\b(?P<qual>{QUALIFIERS_OUTSIDE})\s+(?:op\s+|in\s+)?$", re.IGNORECASE)
+# A lone first end sharing month/year with the second: "van 1 tot 15 maart", "van januari tot maart 2023".
+BARE_DAY_OPEN = re.compile(rf"\b(?P<open>van|vanaf|tussen)\s+(?P<day>{DAY})\s+(?:tot\s+en\s+met|tot|en|t\.e\.m\.)\s+$", re.IGNORECASE)
+BARE_MONTH_OPEN = re.compile(rf"\b(?:van|vanaf|tussen)\s+{MONTH}\s+(?:tot\s+en\s+met|tot|en|t\.e\.m\.)\s+$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -111,9 +117,26 @@ def parse_full_date(text: str) -> dt.date | None:
     return parsed.date() if parsed else None
 
 
+YEAR_ANCHOR = re.compile(rf"(?<!\d){YEAR}(?!\d)")
+
+
+def _around_years(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, ahead: int = 25):
+    """Matches of rx that contain a year: rx is tried only near the years, not at every position."""
+    last_end = -1
+    for a in anchors:
+        if a < last_end:
+            continue
+        for m in rx.finditer(text, max(0, a - back), min(len(text), a + ahead)):
+            if m.start() <= a < m.end() and m.start() >= last_end:
+                last_end = m.end()
+                yield m
+                break
+
+
 def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
     """All point mentions, longest match first, no overlaps."""
     found: list[DateMention] = []
+    years = [m.start() for m in YEAR_ANCHOR.finditer(text)]
     taken = bytearray(len(text) + 1)
 
     def add(s0: int, e0: int, **kw: object) -> None:
@@ -140,39 +163,39 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         d = _safe_date(year, int(m.group("mon")), int(m.group("day")))
         if d:
             add(m.start(), m.end(), start=d, end=d, precision="day")
-    for m in QUARTER.finditer(text):
+    for m in _around_years(QUARTER, text, years):
         q = QUARTERS[m.group("q").lower()] if m.group("q") else int(m.group("qn"))
         year = int(m.group("year") or m.group("year2"))
         add(m.start(), m.end(), start=dt.date(year, 3 * q - 2, 1), end=_month_end(year, 3 * q), precision="quarter")
-    for m in SEASON.finditer(text):
+    for m in _around_years(SEASON, text, years):
         year = int(m.group("year"))
         a, b = SEASONS[m.group("season").lower()]
         end = _month_end(year + 1, b) if b < a else _month_end(year, b)
         add(m.start(), m.end(), start=dt.date(year, a, 1), end=end, precision="season")
-    for m in re.finditer(rf"\b(?:(?P<qual>{QUALIFIERS_IN_SPAN})\s+)?{MONTH}\s+(?P<year>{YEAR})\b{NOT_COUNT}", text, re.IGNORECASE):
+    for m in _around_years(MONTH_YEAR_QUAL, text, years):
         year, month = int(m.group("year")), _month(m.group("month"))
         qual = m.group("qual").lower() if m.group("qual") else None
         add(m.start(), m.end(), start=dt.date(year, month, 1), end=_month_end(year, month), precision="month", qualifier=qual)
     for rx in (YEAR_NOUN_RANGE, BUDGET_RANGE):
-        for m in rx.finditer(text):
+        for m in _around_years(rx, text, years):
             y1, y2 = int(m.group("y1")), _year2(m.group("y1"), m.group("y2"))
             if y2 <= y1:
                 continue
             s = m.start() if rx is YEAR_NOUN_RANGE else m.start("y1")
             add(s, m.end(), start=dt.date(y1, 1, 1), end=dt.date(y2, 12, 31), precision="year", kind="range")
     for rx in (YEAR_NOUN, BUDGET_YEAR):
-        for m in rx.finditer(text):
+        for m in _around_years(rx, text, years):
             y = int(m.group("year"))
             s = m.start() if rx is YEAR_NOUN else m.start("year")
             add(s, m.end(), start=dt.date(y, 1, 1), end=dt.date(y, 12, 31), precision="year")
-    for m in QUALIFIED_YEAR.finditer(text):
+    for m in _around_years(QUALIFIED_YEAR, text, years):
         y = int(m.group("year"))
         add(m.start(), m.end(), start=dt.date(y, 1, 1), end=dt.date(y, 12, 31), precision="year", qualifier=m.group("qual").lower())
-    for m in TRIGGERED_RANGE.finditer(text):
+    for m in _around_years(TRIGGERED_RANGE, text, years):
         y1, y2 = int(m.group("y1")), _year2(m.group("y1"), m.group("y2"))
         if y2 > y1:
             add(m.start("y1"), m.end(), start=dt.date(y1, 1, 1), end=dt.date(y2, 12, 31), precision="year", kind="range")
-    for m in TRIGGERED_YEAR.finditer(text):
+    for m in _around_years(TRIGGERED_YEAR, text, years):
         trig = m.group("trig").lower()
         if trig in ("en", "of", "dan", "als", "met") and not _after_year(text, m.start()):
             continue
@@ -219,7 +242,7 @@ def _combine_ranges(text: str, points: list[DateMention], doc_date: dt.date | No
         b = points[i + 1] if i + 1 < len(points) else None
         if b is not None and a.kind == "point" and b.kind == "point":
             between = text[a.char_end : b.char_start]
-            opener = RANGE_OPEN.search(text, 0, a.char_start)
+            opener = ending_at(RANGE_OPEN, text, a.char_start)
             link = RANGE_LINK.match(between)
             noun_open = a.precision == "year" and not a.text[:1].isdigit() and a.qualifier is None
             if noun_open and link and a.start and b.end:
@@ -257,14 +280,14 @@ def _bare_day_before_month(text: str, points: list[DateMention]) -> list[DateMen
     out = list(points)
     for p in points:
         if p.precision == "month" and p.start is not None and p.qualifier is None:
-            m = re.search(rf"\b(?:van|vanaf|tussen)\s+{MONTH}\s+(?:tot\s+en\s+met|tot|en|t\.e\.m\.)\s+$", text[: p.char_start], re.IGNORECASE)
+            m = ending_at(BARE_MONTH_OPEN, text, p.char_start)
             if m:
                 mon = _month(m.group("month"))
                 out.append(DateMention(char_start=m.start("month"), char_end=m.end("month"), text=m.group("month"), start=dt.date(p.start.year, mon, 1), end=_month_end(p.start.year, mon), precision="month"))
             continue
         if p.precision != "day" or p.start is None:
             continue
-        m = re.search(r"\b(?P<open>van|vanaf|tussen)\s+(?P<day>" + DAY + r")\s+(?:tot\s+en\s+met|tot|en|t\.e\.m\.)\s+$", text[: p.char_start], re.IGNORECASE)
+        m = ending_at(BARE_DAY_OPEN, text, p.char_start)
         if m:
             d = _safe_date(p.start.year, p.start.month, int(m.group("day")))
             if d:
@@ -279,7 +302,7 @@ def find_dates(text: str, doc_date: dt.date | None = None) -> list[DateMention]:
     mentions = _combine_ranges(text, points, doc_date)
     for m in mentions:
         if m.kind == "point":
-            q = QUAL_BEFORE.search(text, 0, m.char_start)
-            if q and q.end() == m.char_start and m.qualifier is None:
+            q = ending_at(QUAL_BEFORE, text, m.char_start)
+            if q and m.qualifier is None:
                 m.qualifier = re.sub(r"\s+", " ", q.group("qual").lower())
     return mentions
