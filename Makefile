@@ -8,7 +8,7 @@ RAW    ?= raw
 OUT    ?= processed
 WORKERS ?=
 
-.PHONY: extract test eval samples devset lint status clean
+.PHONY: extract test eval bench samples devset lint status clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(SCHV) eval --devset tests/devset --pdfs tests/devset/pdf
+	$(SCHV) eval --devset tests/heldout --pdfs tests/heldout/pdf
+
+# Speed against pypdfium2/pdfplumber baselines on a 320-PDF corpus (built once in bench/corpus).
+bench: $(STAMP)
+	$(SCHV) bench
 
 # Regenerate the sample PDFs in raw/ from their sources (reportlab; deterministic bytes).
 samples: $(STAMP)
@@ -35,6 +40,7 @@ samples: $(STAMP)
 # Regenerate the development-set PDFs (the docx ones need LibreOffice: apt-get install libreoffice-writer-nogui).
 devset: $(STAMP)
 	$(PY) -m pipeline.synth tests/devset/docs tests/devset/pdf
+	$(PY) -m pipeline.synth tests/heldout/docs tests/heldout/pdf
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pipeline tests

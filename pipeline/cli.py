@@ -64,6 +64,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return eval_main(Path(args.devset), Path(args.pdfs), details=args.details)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from pipeline.bench import main as bench_main
+
+    return bench_main(args.rest)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="schv", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=__version__)
@@ -89,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pdfs", default="tests/devset/pdf")
     p.add_argument("--details", action="store_true", help="list every miss and extra")
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("bench", help="benchmark against the raw extractors (see `schv bench -- --help`)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_bench)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

@@ -7,6 +7,7 @@ Returns rows per table, or one `errors` row; never raises for a bad file, so a b
 from __future__ import annotations
 
 import hashlib
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ class DocResult:
     doc_id: str | None
     rows: dict[str, list[dict]] = field(default_factory=dict)
     error: dict | None = None
+    # Seconds per stage, and per page (number, pypdfium2, pdfplumber): for `schv bench`.
+    cost: dict = field(default_factory=dict)
 
 
 def file_sha256(path: Path) -> str:
@@ -121,13 +124,17 @@ def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResu
     doc_id = doc_id_of(sha)
     try:
         stage = "text"
+        t0 = time.perf_counter()
         pages = read_pages(path)
         looks_like_question(pages)  # before pdfplumber's cost on a PDF that is no question
         pages = clean_pages(path, pages)
+        t1 = time.perf_counter()
         stage = "segment"
         seg = segment(pages)
+        t2 = time.perf_counter()
         stage = "entities"
         rows = build_rows(doc_id, source_file, sha, pages, seg)
+        t3 = time.perf_counter()
     except DocumentError as exc:
         return _error(source_file, sha, exc.stage, exc.error_type, str(exc))
     except MemoryError:
@@ -138,4 +145,14 @@ def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResu
             source_file, sha, stage, "internal_error",
             f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})",
         )
-    return DocResult(source_file=source_file, sha256=sha, doc_id=doc_id, rows=rows)
+    read = sum(p.t_read for p in pages)
+    tables = sum(p.t_tables for p in pages)
+    cost = {
+        "pages": [(p.number, p.t_read, p.t_tables, bool(p.tables)) for p in pages],
+        "text (pypdfium2)": read,
+        "tables (pdfplumber)": tables,
+        "clean-up": (t1 - t0) - read - tables,
+        "segment": t2 - t1,
+        "entities + rows": t3 - t2,
+    }
+    return DocResult(source_file=source_file, sha256=sha, doc_id=doc_id, rows=rows, cost=cost)

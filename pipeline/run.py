@@ -16,28 +16,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from pipeline import __version__, executors
 from pipeline.document import DocResult, doc_id_of, file_sha256
 from pipeline.entities import ENTITY_TABLES
-from pipeline.schema import TABLE_ORDER, load, to_arrow, validate
-from pipeline.segment import session_of
+from pipeline.schema import TABLE_ORDER, to_arrow, validate
 from pipeline.store import clear_work, load_work, read_table, save_work, write_table
+from pipeline.tables import merge, resolve_targets, sort_by_key, with_paths
 
 log = logging.getLogger("schv")
 DOC_TABLES = ("documents", "pages", "items", "footnotes", *ENTITY_TABLES)
-SORT_KEYS = {
-    "documents": ["doc_id"],
-    "pages": ["doc_id", "page"],
-    "items": ["doc_id", "part", "seq"],
-    "footnotes": ["doc_id", "page", "marker"],
-    "errors": ["source_file"],
-    "files": ["source_file"],
-    **{t: ["doc_id", "part", "seq"] for t in ENTITY_TABLES},
-}
 
 
 class RunLocked(RuntimeError):
@@ -151,47 +141,6 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
     return results
 
 
-def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    table = to_arrow(name, rows)
-    return table.to_pandas(types_mapper=None) if rows else _empty(name)
-
-
-def _empty(name: str) -> pd.DataFrame:
-    return load(name).arrow().empty_table().to_pandas()
-
-
-def resolve_targets(docs: pd.DataFrame, refs: pd.DataFrame) -> pd.DataFrame:
-    """target_doc_id of written-question references found in the corpus.
-
-    (session, minister, number) identifies a question; a reference without a session or
-    date is taken to be of the referring document's session, to its minister.
-    """
-    refs = refs.copy()
-    refs["target_doc_id"] = None
-    if refs.empty or docs.empty:
-        return refs
-    index: dict[tuple, list[str]] = {}
-    for d in docs.itertuples():
-        if d.number is None or pd.isna(d.number) or d.session is None:
-            continue
-        index.setdefault((d.session, d.minister, int(d.number)), []).append(d.doc_id)
-    meta = docs.set_index("doc_id")[["session", "minister"]].to_dict("index")
-    targets = []
-    for r in refs.itertuples():
-        target = None
-        if r.ref_type == "written_question" and r.number and str(r.number).isdigit():
-            src = meta.get(r.doc_id, {})
-            session = r.session if isinstance(r.session, str) else None
-            if session is None and r.date is not None and not pd.isna(r.date):
-                session = session_of(r.date)
-            session = session or src.get("session")
-            hits = index.get((session, src.get("minister"), int(r.number)), [])
-            target = hits[0] if len(hits) == 1 and hits[0] != r.doc_id else None
-        targets.append(target)
-    refs["target_doc_id"] = targets
-    return refs
-
-
 def extract(raw_dir: Path, out_dir: Path, *, force: bool = False, options: RunOptions | None = None) -> Summary:
     """Bring the tables in out_dir up to date with the PDFs in raw_dir."""
     t0 = time.monotonic()
@@ -275,47 +224,33 @@ def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool,
     live_ids = {doc_id_of(s) for s in ok_shas}
     new_ids = {r.doc_id for r in results if r.doc_id}
 
-    frames: dict[str, pd.DataFrame] = {}
-    for t in DOC_TABLES:
-        new_rows = [row for r in results if r.doc_id for row in r.rows.get(t, [])]
-        old = old_tables[t]
-        parts = []
-        if old is not None and old.num_rows:
-            old_df = old.to_pandas()
-            parts.append(old_df[old_df["doc_id"].isin(live_ids - new_ids)])
-        if new_rows:
-            parts.append(_frame(t, new_rows))
-        frames[t] = pd.concat(parts, ignore_index=True) if parts else _empty(t)
-    docs = frames["documents"]
-    docs = docs[docs["doc_id"].isin(live_ids)].copy()
     paths: dict[str, list[str]] = {}
     for f in inputs:
         if f.sha256 in ok_shas:
             paths.setdefault(doc_id_of(f.sha256), []).append(f.source_file)
-    docs["source_files"] = docs["doc_id"].map(lambda d: sorted(paths[d]))
-    docs["source_file"] = docs["source_files"].map(lambda p: p[0])
-    frames["documents"] = docs
-    frames["doc_refs"] = resolve_targets(docs, frames["doc_refs"])
-    frames["errors"] = pd.DataFrame(list(errors_by_file.values()), columns=load("errors").columns)
-    frames["files"] = pd.DataFrame(
-        [
-            {
-                "source_file": f.source_file, "size": f.size, "mtime_ns": f.mtime_ns, "sha256": f.sha256,
-                "doc_id": doc_id_of(f.sha256) if f.sha256 in ok_shas else None,
-                "status": "error" if f.source_file in errors_by_file else "ok",
-                "pipeline_version": __version__,
-            }
-            for f in inputs
-        ],
-        columns=load("files").columns,
-    )
+    keep_ids = live_ids - new_ids
+    merged: dict[str, pa.Table] = {}
+    for t in DOC_TABLES:
+        new_rows = [row for r in results if r.doc_id in live_ids for row in r.rows.get(t, [])]
+        merged[t] = merge(t, old_tables[t], keep_ids, new_rows)
+    merged["documents"] = with_paths(merged["documents"], paths)
+    merged["doc_refs"] = resolve_targets(merged["documents"], merged["doc_refs"])
+    merged["errors"] = to_arrow("errors", list(errors_by_file.values()))
+    merged["files"] = to_arrow("files", [
+        {
+            "source_file": f.source_file, "size": f.size, "mtime_ns": f.mtime_ns, "sha256": f.sha256,
+            "doc_id": doc_id_of(f.sha256) if f.sha256 in ok_shas else None,
+            "status": "error" if f.source_file in errors_by_file else "ok",
+            "pipeline_version": __version__,
+        }
+        for f in inputs
+    ])
     summary.failed = len(errors_by_file)
 
-    known = set(docs["doc_id"])
+    known = set(merged["documents"].column("doc_id").to_pylist())
     tables: dict[str, pa.Table] = {}
     for t in TABLE_ORDER:
-        df = frames[t].sort_values(SORT_KEYS[t], kind="stable").reset_index(drop=True) if len(frames[t]) else frames[t]
-        table = to_arrow(t, df)
+        table = sort_by_key(t, merged[t])
         validate(t, table, known)
         tables[t] = table
         summary.rows[t] = table.num_rows

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 # Order in which tables are written; `files` last, so a crash before it means "redo".
@@ -73,13 +73,10 @@ def all_tables() -> list[TableSchema]:
     return [load(n) for n in TABLE_ORDER]
 
 
-def to_arrow(name: str, rows: list[dict] | pd.DataFrame) -> pa.Table:
+def to_arrow(name: str, rows: list[dict]) -> pa.Table:
     """Rows -> an Arrow table of exactly the declared columns and types, or SchemaError."""
     schema = load(name)
     arrow = schema.arrow()
-    if isinstance(rows, pd.DataFrame):
-        df = rows.astype(object).where(rows.notna(), None) if len(rows) else rows
-        rows = df.to_dict("records")
     missing = {c for r in rows for c in schema.columns if c not in r}
     if missing:
         raise SchemaError(f"{name}: rows lack columns {sorted(missing)}")
@@ -99,10 +96,10 @@ def validate(name: str, table: pa.Table, known_doc_ids: set[str] | None = None) 
         if nulls:
             raise SchemaError(f"{name}.{col}: {nulls} null value(s) in a required column")
     if schema.primary_key and table.num_rows:
-        keys = table.select(list(schema.primary_key)).to_pandas()
-        dup = keys.duplicated()
-        if dup.any():
-            raise SchemaError(f"{name}: duplicate primary key {keys[dup].iloc[0].to_dict()}")
+        counts = table.group_by(list(schema.primary_key)).aggregate([([], "count_all")])
+        if counts.num_rows != table.num_rows:
+            dup = counts.filter(pc.greater(counts["count_all"], 1)).slice(0, 1).to_pylist()
+            raise SchemaError(f"{name}: duplicate primary key {dup}")
     if known_doc_ids is not None and schema.foreign_keys and table.num_rows:
         unknown = set(table.column("doc_id").to_pylist()) - known_doc_ids
         if unknown:

@@ -34,14 +34,15 @@ def read_table(out_dir: Path, name: str) -> pa.Table | None:
         return None  # a damaged table is rebuilt from the inputs
 
 
-def _atomic_write(path: Path, write) -> None:
+def _atomic_write(path: Path, write, durable: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        if durable:
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -63,7 +64,8 @@ def write_table(out_dir: Path, name: str, table: pa.Table) -> bool:
 def save_work(out_dir: Path, key: str, obj: object) -> None:
     """Checkpoint one document's result so a killed run does not redo it."""
     path = out_dir / WORK_DIR / f"{key}.pkl"
-    _atomic_write(path, lambda tmp: Path(tmp).write_bytes(pickle.dumps(obj, protocol=5)))
+    # No fsync: a checkpoint lost to a power cut is only redone (a torn one fails to load).
+    _atomic_write(path, lambda tmp: Path(tmp).write_bytes(pickle.dumps(obj, protocol=5)), durable=False)
 
 
 def load_work(out_dir: Path, key: str) -> object | None:

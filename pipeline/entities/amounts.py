@@ -13,10 +13,11 @@ from itertools import pairwise
 
 from text_to_num import text2num
 
-from pipeline.entities.context import ending_at
+from pipeline.entities.context import either_case, ending_at
 
 NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 WORD_NUMBER = r"(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend)"
+WORD_NUMBER_ANY_CASE = "(?:" + either_case(*WORD_NUMBER[3:-1].split("|")) + ")"
 SCALES = {"miljoen": Decimal(10) ** 6, "mio": Decimal(10) ** 6, "mln": Decimal(10) ** 6, "miljard": Decimal(10) ** 9, "mld": Decimal(10) ** 9, "duizend": Decimal(1000)}
 SCALE = r"(?:miljoen|miljard|mio\.?|mln\.?|mld\.?|duizend)"
 CURRENCY_AFTER = r"(?:euro|EUR|€|frank|BEF)"
@@ -25,19 +26,21 @@ CURRENCY_CODES = {"euro": "EUR", "eur": "EUR", "€": "EUR", "frank": "BEF", "be
 KILO_EURO = r"(?:kEUR|k€|KEUR)"
 UNIT = r"(?:ton|kWh|MWh|GWh|m²|m2|m3|m³|km|kg|liter|uur|dag|maand|jaar|inwoner|leerling|deelnemer|persoon|woning|gezin|kind|ha|hectare|student|vat|stuk|uur)"
 QUALIFIER = r"(?:circa|ca\.|ongeveer|zo'n|zo’n|meer\s+dan|minder\s+dan|minstens|minimaal|maximaal|maximum|tot|ruim|bijna|nagenoeg|om\s+en\s+bij|rond|hoogstens)"
-NUM = rf"(?P<num>-?{NUMBER}|(?i:{WORD_NUMBER}))"
+NUM = rf"(?P<num>-?{NUMBER}|{WORD_NUMBER_ANY_CASE})"
 
 MONEY_BEFORE = re.compile(rf"(?<![\w])(?P<cur>€|EUR)\s*(?P<num>{NUMBER})(?:\s+(?P<scale>{SCALE}))?(?![\d\w])")
 MONEY_AFTER = re.compile(rf"(?<![\w.,]){NUM}(?:\s*(?P<scale>{SCALE}))?\s*(?P<cur>{CURRENCY_AFTER}|{KILO_EURO})(?![\w])")
 PERCENT = re.compile(rf"(?<![\w.,]){NUM}\s*(?P<pct>%|procent|percent)(?![\w])")
-UNIT_AFTER = re.compile(rf"(?:\s*/\s*|\s+per\s+)(?P<unit>{UNIT})\b")
+# "euro per <noun>" and "euro/<noun>": the noun, whatever it is, is the denominator.
+UNIT_AFTER = re.compile(r"(?:\s*/\s*|\s+per\s+)(?P<unit>[a-zà-ÿ][a-zà-ÿ²³23]*)\b")
 QUAL_BEFORE = re.compile(rf"(?<![\w])(?P<qual>{QUALIFIER})\s+$", re.IGNORECASE)
 # A bare number sharing the scale/currency of the next amount: "tussen 5 en 10 miljoen euro".
 SHARED_LEFT = re.compile(rf"(?<![\w.,])(?P<num>{NUMBER}|{WORD_NUMBER})(?P<link>\s+(?:en|tot|à|a|of|naar)\s+|\s*[-–]\s*)$")
 # Two written amounts joined as a range: "tussen € 2.000 en € 5.000", "€ 2.000 tot € 5.000".
 RANGE_BETWEEN = re.compile(r"\s*(?:tot|à|a|[-–])\s*|\s+en\s+")
 TUSSEN = re.compile(r"\btussen\s+$")
-CHANGE_VERBS = frozenset({"aan", "toe", "op", "stijgt", "steeg", "stegen", "gestegen", "daalt", "daalde", "daalden", "gedaald", "groeit", "groeide", "gegroeid", "loopt", "liep", "opgelopen", "evolueert", "evolueerde", "naar", "verhoogd", "verlaagd", "teruggebracht", "opgetrokken"})
+MODALS = frozenset({"kan", "kunnen", "mag", "mogen", "zal", "zullen"})
+CHANGE_VERBS = frozenset({"aan", "toe", "op", "stijgt", "steeg", "stegen", "gestegen", "daalt", "daalde", "daalden", "gedaald", "groeit", "groeide", "gegroeid", "loopt", "liep", "opgelopen", "oplopend", "oplopen", "stijgend", "dalend", "groeiend", "toenemend", "evolueert", "evolueerde", "naar", "verhoogd", "verlaagd", "teruggebracht", "opgetrokken"})
 
 
 @dataclass(slots=True)
@@ -123,8 +126,9 @@ def find_amounts(text: str) -> list[AmountMention]:
             continue
         qual = re.sub(r"\s+", " ", q.group("qual").lower()).replace("’", "'")
         before = text[max(0, q.start() - 40) : q.start()].split()
-        if qual == "tot" and before and before[-1].lower() in CHANGE_VERBS:
-            continue  # "groeit aan tot 91,6 %": "to", not a bound
+        near = [w.lower() for w in before[-3:]]
+        if qual == "tot" and any(w in CHANGE_VERBS for w in near) and not any(w in MODALS for w in near):
+            continue  # "groeit aan tot 91,6 %": "to", not a bound; "kan oplopen tot" is a bound again
         a.qualifier = qual
         a.char_start = q.start()
         a.text = text[a.char_start : a.char_end]

@@ -33,7 +33,7 @@ INSTRUMENT_HEAD = (
     + r"|Verdrag(?:\s+betreffende\s+de\s+(?:werking\s+van\s+de\s+)?Europese\s+Unie|\s+van\s+[A-Z]\w+)?"
     + r"|(?:[A-Z][a-z]+\s+)+(?:Verordening|Richtlijn)(?:\s+[A-Z][\w-]+)+"
     + r"|VLAREM(?:A|BO|EL)?(?:\s+I{1,3})?\b"
-    + r"|(?:[Vv]erordening|[Rr]ichtlijn)(?=\s+(?:\(EU\)|\d))" + NAMED_TAIL
+    + r"|(?:[Vv]erordening|[Rr]ichtlijn)(?=\s+(?:\((?:EU|EG|EEG)\)|\d))" + NAMED_TAIL
     + r"|[Dd]ecreet\s+(?:basisonderwijs|secundair\s+onderwijs|lokaal\s+bestuur|integraal\s+waterbeleid|natuurbehoud|bestuurlijk\s+beleid|kinderopvang)\b"
     + r"|decreet|besluit|wet|Grondwet|grondwet|codex|reglement|Reglement|verordening|richtlijn|omzendbrief|Omzendbrief|VCO|VCRO|BVR|DLB|AVG|GDPR)"
     r"(?:\s+(?:(?:van|op)\s+(?:het|de)\s+(?:Vlaams(?:e)?\s+)?(?:Parlement|[Rr]egering)))?"
@@ -94,14 +94,30 @@ def classify_instrument(head: str) -> tuple[str | None, str | None]:
     return None, h
 
 
-def _sentence(text: str, pos: int) -> tuple[int, int]:
-    start = 0
+ABBREVIATIONS = frozenset({"st", "vl", "parl", "nr", "art", "artt", "o.a", "m.b.t", "i.v.m", "bv", "dhr", "mevr", "blz", "p", "zgn", "resp", "incl", "excl", "ca", "e.a", "vs"})
+
+
+def _breaks(text: str):
+    """Sentence ends, less the full stops of abbreviations ("Parl.St. Vl.Parl.", "nr.")."""
     for b in SENTENCE_BREAK.finditer(text):
-        if b.end() > pos:
+        if text[b.start()] == ".":
+            k = b.start()
+            while k > 0 and (text[k - 1].isalpha() or text[k - 1] == "."):
+                k -= 1
+            if text[k : b.start()].lower().split(".")[-1] in ABBREVIATIONS:
+                continue
+        yield b
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    start, end = 0, len(text)
+    for b in _breaks(text):
+        if b.end() <= pos:
+            start = b.end()
+        elif b.start() >= pos:
+            end = b.start() + 1
             break
-        start = b.end()
-    nxt = SENTENCE_BREAK.search(text, pos)
-    return start, (nxt.start() + 1 if nxt else len(text))
+    return start, end
 
 
 def _instrument_in_sentence(text: str, start: int, end: int) -> re.Match[str] | None:

@@ -11,3 +11,12 @@ def ending_at(rx: re.Pattern[str], text: str, pos: int, window: int = WINDOW) ->
     """A match of rx (which should end in `$` or `\\s+$`) that ends exactly at pos."""
     m = rx.search(text, max(0, pos - window), pos)
     return m if m is not None and m.end() == pos else None
+
+
+def either_case(*words: str) -> str:
+    """An alternation matching each word in lower case or with a capital first letter.
+
+    Python's re scans a case-sensitive alternation of literals about ten times faster than
+    the same under IGNORECASE; sentence-initial capitals are the only variant we meet.
+    """
+    return "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" if w[0].isalpha() else re.escape(w) for w in words)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.entities.context import ending_at
+from pipeline.entities.context import either_case, ending_at
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "mar": 3,
@@ -28,39 +28,29 @@ QUALIFIERS_IN_SPAN = r"eind|einde|begin|medio|midden|half|halfweg|start"
 # Prepositions left out of the span that still say something about the date.
 QUALIFIERS_OUTSIDE = r"uiterlijk|ten\s+laatste|ten\s+vroegste"
 
-MONTH = r"(?P<month>januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan\.|febr?\.|mrt\.|apr\.|aug\.|sept?\.|okt\.|nov\.|dec\.)"
+MONTH = (
+    r"(?P<month>"
+    + either_case("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
+    + r"|(?:[Jj]an|[Ff]ebr?|[Mm]rt|[Aa]pr|[Aa]ug|[Ss]ept?|[Oo]kt|[Nn]ov|[Dd]ec)\.)"
+)
 YEAR = r"(?:19[5-9]\d|20\d\d)"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 NOT_COUNT = r"(?![.,]\d)(?!\s*(?:%|procent|euro(?!\s*\d)|EUR(?!\s*\d)|€(?!\s*\d)|frank|BEF|ton\b|kg\b|km\b|m²|m2\b|m3\b|ha\b|hectare|kWh|MWh|GWh|personen|projecten|leerlingen|woningen|gezinnen|kinderen|stuks|deelnemers|dossiers|inwoners|bezoekers|mensen|werknemers|banen|jobs|plaatsen|bedden|scholen|gemeenten|aanvragen|studenten|voertuigen|bomen|meter|liter))"
 
 # Point forms, tried in this order at each position (longest first).
-WEEKDAY = r"(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?"
-DAY_MONTH_YEAR = re.compile(rf"\b{WEEKDAY}(?P<day>{DAY})(?:ste|de|e)?\s+{MONTH}(?:\s+(?P<year>{YEAR}))?(?![\w])", re.IGNORECASE)
+WEEKDAY = r"(?:(?:" + either_case("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag") + r")\s+)?"
+DAY_MONTH_YEAR = re.compile(rf"\b{WEEKDAY}(?P<day>{DAY})(?:ste|de|e)?\s+{MONTH}(?:\s+(?P<year>{YEAR}))?(?![\w])")
 NUMERIC = re.compile(rf"(?<![\d.,/])(?P<day>{DAY})(?P<sep>[/.\-])(?P<mon>1[0-2]|0?[1-9])(?P=sep)(?P<year>{YEAR}|\d\d)(?![\d]|[.,/]\d)")
-MONTH_YEAR = re.compile(rf"\b{MONTH}\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
-SEASON = re.compile(rf"\b(?:(?:het|de)\s+)?(?P<season>voorjaar|lente|zomer|najaar|herfst|winter)\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
-QUARTER = re.compile(rf"\b(?:(?:het|de)\s+)?(?P<q>eerste|tweede|derde|vierde|[1-4]e|[1-4]ste|[1-4]de)\s+kwartaal\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}|\bQ(?P<qn>[1-4])\s+(?P<year2>{YEAR})\b", re.IGNORECASE)
-YEAR_NOUNS = (
-    r"(?:de\s+)?periode|(?:het\s+)?(?:kalender|begrotings|emissie|school|academie|zittings|werk|boek|referentie|basis|subsidie|aanslag|inkomsten|productie|teelt|verslag|beleids|jubileum|campagne|oogst|seizoens)?jaar|schooljaar|seizoen|legislatuur|programmaperiode"
-)
-BUDGET_NOUNS = r"BA|BO|[A-Za-zë-]*(?:begroting|begrotingsaanpassing|begrotingsopmaak|raming|akkoord|regeerperiode|nota|rekening|plan|programma|strategie|visie|pact|rapport|verslag|beleidsbrief|begrotingsplan|overeenkomst|contract|convenant)"
-TEMPORAL = r"tot\s+en\s+met|t\.e\.m\.|jaren|over|in|sinds|sedert|vanaf|van|tot|tegen|voor|vóór|na|t\.o\.v\.|tov|tussen|rond|omstreeks|tijdens|uit|per|doorheen|eind|einde|begin|medio|midden|uiterlijk|jaar|ten\s+laatste|ten\s+vroegste|dan|als|met|en|of"
+QUARTER_WORDS = either_case("eerste", "tweede", "derde", "vierde")
+SEASON = re.compile(rf"\b(?:(?:[Hh]et|[Dd]e)\s+)?(?P<season>{either_case(*SEASONS)})\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}")
+QUARTER = re.compile(rf"\b(?:(?:[Hh]et|[Dd]e)\s+)?(?P<q>{QUARTER_WORDS}|[1-4]e|[1-4]ste|[1-4]de)\s+kwartaal\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}|\bQ(?P<qn>[1-4])\s+(?P<year2>{YEAR})\b")
 YEAR_RANGE = rf"(?P<y1>{YEAR})\s*[-–/]\s*(?P<y2>{YEAR}|\d\d)(?!\d)"
-YEAR_NOUN_RANGE = re.compile(rf"\b(?P<noun>{YEAR_NOUNS})\s+{YEAR_RANGE}{NOT_COUNT}", re.IGNORECASE)
-YEAR_NOUN = re.compile(rf"\b(?P<noun>{YEAR_NOUNS})\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
-# "Impulsprogramma Kusttoerisme 2015-2020": one capitalised name word may stand between.
-BUDGET_RANGE = re.compile(rf"\b(?:{BUDGET_NOUNS})(?:\s+[A-Z][a-z]+)?\s+{YEAR_RANGE}{NOT_COUNT}")
-BUDGET_YEAR = re.compile(rf"\b(?:{BUDGET_NOUNS})(?:\s+[A-Z][a-z]+)?\s+(?P<year>{YEAR})\b{NOT_COUNT}")
 LISTED_RANGE = re.compile(rf"(?:\s*,\s*|\s+(?:en|of)\s+){YEAR_RANGE}{NOT_COUNT}")
-QUALIFIED_YEAR = re.compile(rf"\b(?P<qual>{QUALIFIERS_IN_SPAN})\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
-TRIGGERED_RANGE = re.compile(rf"(?:(?<=\s)|(?<=^)|(?<=\())(?:{TEMPORAL})\s+{YEAR_RANGE}{NOT_COUNT}", re.IGNORECASE)
-# A capitalised word right after "in 2000" is a place: Dutch puts the verb second ("In 2023 kende ...").
-TRIGGERED_YEAR = re.compile(rf"(?:(?<=\s)|(?<=^)|(?<=\())(?P<trig>{TEMPORAL})\s+(?:het\s+jaar\s+)?(?P<year>{YEAR})\b{NOT_COUNT}(?!\s+(?-i:[A-Z][a-zà-ÿ]+))", re.IGNORECASE)
 LISTED_YEAR = re.compile(rf"(?:\s*,\s*|\s+(?:en|of|tot\s+en\s+met|en\s+in|of\s+in)\s+)(?P<year>{YEAR})\b{NOT_COUNT}")
 # Before a point: what joins two points into a range, and what opens it.
 RANGE_LINK = re.compile(r"^\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot|en|[-–])\s*$", re.IGNORECASE)
 RANGE_OPEN = re.compile(r"(?:\b(?:van|vanaf|tussen)|(?<![\w])(?:de\s+periode\s+van))\s+$", re.IGNORECASE)
-MONTH_YEAR_QUAL = re.compile(rf"\b(?:(?P<qual>{QUALIFIERS_IN_SPAN})\s+)?{MONTH}\s+(?P<year>{YEAR})\b{NOT_COUNT}", re.IGNORECASE)
+MONTH_YEAR_QUAL = re.compile(rf"\b(?:(?P<qual>{either_case(*QUALIFIERS_IN_SPAN.split('|'))})\s+)?{MONTH}\s+(?P<year>{YEAR})\b{NOT_COUNT}")
 QUAL_BEFORE = re.compile(rf"\b(?P<qual>{QUALIFIERS_OUTSIDE})\s+(?:op\s+|in\s+)?$", re.IGNORECASE)
 # A lone first end sharing month/year with the second: "van 1 tot 15 maart", "van januari tot maart 2023".
 BARE_DAY_OPEN = re.compile(rf"\b(?P<open>van|vanaf|tussen)\s+(?P<day>{DAY})\s+(?:tot\s+en\s+met|tot|en|t\.e\.m\.)\s+$", re.IGNORECASE)
@@ -118,6 +108,23 @@ def parse_full_date(text: str) -> dt.date | None:
 
 
 YEAR_ANCHOR = re.compile(rf"(?<!\d){YEAR}(?!\d)")
+# A year or year range whose use as time is decided by the words before it (_year_context).
+YEAR_OR_RANGE = re.compile(rf"(?<![\d.,/])(?P<y1>{YEAR})(?:\s*[-–/]\s*(?P<y2>{YEAR}|\d\d)(?!\d))?(?![\d])")
+YEAR_WORD = re.compile(YEAR)
+NOT_COUNT_AT = re.compile(NOT_COUNT)
+CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-zà-ÿ]+")
+QUALIFIER_WORDS = frozenset(QUALIFIERS_IN_SPAN.split("|"))
+YEAR_NOUN_WORDS = frozenset({"periode", "programmaperiode", "seizoen", "legislatuur"})
+BUDGET_SUFFIXES = (
+    "begroting", "begrotingsaanpassing", "begrotingsopmaak", "raming", "akkoord", "regeerperiode", "nota",
+    "rekening", "plan", "programma", "strategie", "visie", "pact", "rapport", "verslag", "beleidsbrief",
+    "overeenkomst", "contract", "convenant",
+)
+TEMPORAL_WORDS = frozenset({
+    "t.e.m.", "jaren", "over", "in", "sinds", "sedert", "vanaf", "van", "tot", "tegen", "voor", "vóór", "na",
+    "t.o.v.", "tov", "tussen", "rond", "omstreeks", "tijdens", "uit", "per", "doorheen", "uiterlijk", "laatste", "vroegste",
+})
+AFTER_YEAR_WORDS = frozenset({"en", "of", "dan", "als", "met"})
 
 
 def _around_years(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, ahead: int = 25):
@@ -176,31 +183,22 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         year, month = int(m.group("year")), _month(m.group("month"))
         qual = m.group("qual").lower() if m.group("qual") else None
         add(m.start(), m.end(), start=dt.date(year, month, 1), end=_month_end(year, month), precision="month", qualifier=qual)
-    for rx in (YEAR_NOUN_RANGE, BUDGET_RANGE):
-        for m in _around_years(rx, text, years):
-            y1, y2 = int(m.group("y1")), _year2(m.group("y1"), m.group("y2"))
-            if y2 <= y1:
-                continue
-            s = m.start() if rx is YEAR_NOUN_RANGE else m.start("y1")
-            add(s, m.end(), start=dt.date(y1, 1, 1), end=dt.date(y2, 12, 31), precision="year", kind="range")
-    for rx in (YEAR_NOUN, BUDGET_YEAR):
-        for m in _around_years(rx, text, years):
-            y = int(m.group("year"))
-            s = m.start() if rx is YEAR_NOUN else m.start("year")
-            add(s, m.end(), start=dt.date(y, 1, 1), end=dt.date(y, 12, 31), precision="year")
-    for m in _around_years(QUALIFIED_YEAR, text, years):
-        y = int(m.group("year"))
-        add(m.start(), m.end(), start=dt.date(y, 1, 1), end=dt.date(y, 12, 31), precision="year", qualifier=m.group("qual").lower())
-    for m in _around_years(TRIGGERED_RANGE, text, years):
-        y1, y2 = int(m.group("y1")), _year2(m.group("y1"), m.group("y2"))
-        if y2 > y1:
-            add(m.start("y1"), m.end(), start=dt.date(y1, 1, 1), end=dt.date(y2, 12, 31), precision="year", kind="range")
-    for m in _around_years(TRIGGERED_YEAR, text, years):
-        trig = m.group("trig").lower()
-        if trig in ("en", "of", "dan", "als", "met") and not _after_year(text, m.start()):
+    for m in YEAR_OR_RANGE.finditer(text):
+        if taken[m.start()]:
             continue
-        y = int(m.group("year"))
-        add(m.start("year"), m.end(), start=dt.date(y, 1, 1), end=dt.date(y, 12, 31), precision="year")
+        y1 = int(m.group("y1"))
+        y2 = _year2(m.group("y1"), m.group("y2")) if m.group("y2") else None
+        end = m.end() if y2 and y2 > y1 else m.start() + 4
+        if not NOT_COUNT_AT.match(text, end):
+            continue
+        ctx = _year_context(text, m.start(), end)
+        if ctx is None:
+            continue
+        start, qualifier = ctx
+        if y2 and y2 > y1:
+            add(start, end, start=dt.date(y1, 1, 1), end=dt.date(y2, 12, 31), precision="year", kind="range")
+        else:
+            add(start, end, start=dt.date(y1, 1, 1), end=dt.date(y1, 12, 31), precision="year", qualifier=qualifier)
     # Lists after a year: "t.o.v. 2024, 2023, 2022".
     changed = True
     while changed:
@@ -225,9 +223,64 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
     return found
 
 
-def _after_year(text: str, pos: int) -> bool:
-    """Whether the word before pos is itself a year ("2020 en 2021")."""
-    return re.search(rf"{YEAR}\s*,?\s*$", text[max(0, pos - 8) : pos]) is not None
+def _word_before(text: str, pos: int) -> tuple[str, int] | None:
+    """The whitespace-separated word ending just before pos (spaces between), with its start."""
+    j = pos
+    while j > 0 and text[j - 1] in " \t\n":
+        j -= 1
+    if j == pos or j == 0:
+        return None
+    k = max(text.rfind(" ", 0, j), text.rfind("\n", 0, j), text.rfind("\t", 0, j)) + 1
+    return text[k:j], k
+
+
+def _named_plan(text: str, pos: int, words: int = 6) -> bool:
+    """A plan noun before a name in capitals: "Actieplan Sociale Economie", "beleidsnota Welzijn"."""
+    for _ in range(words):
+        w = _word_before(text, pos)
+        if w is None:
+            return False
+        word, pos = w
+        if word.lower().endswith(BUDGET_SUFFIXES):
+            return True
+        if not (word[:1].isupper() or word in ("en", "van", "de", "het", "-")):
+            return False
+    return False
+
+
+def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | None:
+    """Whether the year (or year range) at start..end is used as time, by the words before it.
+
+    Returns the span start (the year itself, or a qualifier or time noun kept in the span)
+    and the qualifier; None when the number is not a year in use.
+    """
+    w1 = _word_before(text, start)
+    if w1 is None:
+        return None
+    word, at = w1
+    if word.startswith("("):
+        word, at = word[1:], at + 1
+    low = word.lower()
+    if low in QUALIFIER_WORDS:
+        return at, low
+    if low.endswith("jaar") or low in YEAR_NOUN_WORDS:
+        det = _word_before(text, at)
+        return (det[1] if det and det[0].lower() in ("het", "de") else at), None
+    if word in ("BA", "BO") or low.endswith(BUDGET_SUFFIXES):
+        return start, None
+    w2 = _word_before(text, at)
+    if word[:1].isupper() and _named_plan(text, at):
+        return start, None  # "Impulsprogramma Kusttoerisme 2015-2020", "beleidsnota Mobiliteit en Openbare Werken 2024-2029"
+    if low in AFTER_YEAR_WORDS:
+        if low == "met" and w2 and w2[0].lower() == "en" and (w3 := _word_before(text, w2[1])) and w3[0].lower() == "tot":
+            pass  # "tot en met 2024"
+        elif not (w2 and YEAR_WORD.fullmatch(w2[0].rstrip(","))):
+            return None  # "en 2000" counts only after a year: "2020 en 2021"
+    elif low not in TEMPORAL_WORDS:
+        return None
+    if CAPITALISED_AFTER.match(text, end):
+        return None  # "in 2000 Antwerpen": Dutch puts the verb second after a time phrase
+    return start, None
 
 
 PRECISION_ORDER = {"day": 0, "month": 1, "season": 2, "quarter": 2, "year": 3}

@@ -10,26 +10,26 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from pipeline.entities.context import ending_at
 from pipeline.entities.dates import parse_full_date
 
 DATE = r"(?P<date>(?:[12]\d|3[01]|0?[1-9])\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)(?:\s+(?:19|20)\d\d)?|(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])/(?:19|20)\d\d)"
 SESSION = r"(?P<session>(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d))"
 NR = r"(?:nr\.?|nummer|n°)\s*"
-OWNER = r"(?:(?:mijn|zijn|haar|uw|de|het|een|deze|die)\s+)?"
 
 WRITTEN = re.compile(
-    rf"(?<![\w])(?P<lead>{OWNER})(?:schriftelijke\s+vra(?:ag|gen)|SV|(?<!uitleg\s)(?<!actuele\s)vraag(?=\s+{NR}))\s+(?:{NR})?(?P<number>\d+)"
+    rf"(?<![\w])(?:[Ss]chriftelijke\s+[Vv]ra(?:ag|gen)|SV|(?<!uitleg\s)(?<!actuele\s)[Vv]raag(?=\s+{NR}))\s+(?:{NR})?(?P<number>\d+)"
     rf"(?:\s*\({SESSION}\))?(?:\s+van\s+{DATE})?(?:\s*[-–]\s*(?:Bijlage|bijlage)\s+\d+)?",
-    re.IGNORECASE,
 )
 WRITTEN_BULLETIN = re.compile(
     rf"(?<![\w])Schriftelijke\s+Vragen\s*,?\s*Vl\.\s*Parl\.\s*,?\s*{SESSION}\s*,\s*{NR}(?P<number>\d+)"
 )
 ORAL = re.compile(
-    rf"(?<![\w])(?P<lead>{OWNER})(?P<kind>vraag\s+om\s+uitleg|actuele\s+vraag|interpellatie)"
+    rf"(?<![\w])(?P<kind>[Vv]raag\s+om\s+uitleg|[Aa]ctuele\s+vraag|[Ii]nterpellatie)"
     rf"(?:\s+(?:{NR})(?P<number>\d+))?(?:\s*\({SESSION}\))?(?:\s+van\s+{DATE})?",
-    re.IGNORECASE,
 )
+# "mijn" belongs to the reference's span; other determiners do not.
+MIJN = re.compile(r"(?<![\w])[Mm]ijn\s+$")
 PAPER = re.compile(
     rf"(?<![\w])(?:(?:[Ss]tuk|[Pp]arl\.\s*[Ss]t\.)\s+)?(?P<doc>\d+)\s*\({SESSION}\)\s*(?:[-–]\s*)?,?\s*(?:[Nn]r\.?|Nr)\s*(?P<nr>\d+(?:-[A-Z])?)"
 )
@@ -103,11 +103,11 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
     for m in WRITTEN_BULLETIN.finditer(text):
         add(m.start(), m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")))
     for m in WRITTEN.finditer(text):
-        lead = m.group("lead") or ""
-        start = m.start() if lead.strip().lower() == "mijn" else m.start() + len(lead)
+        mijn = ending_at(MIJN, text, m.start(), 12)
+        start = mijn.start() if mijn else m.start()
         add(start, m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
         pos = m.end()
-        plural = re.match(r"schriftelijke\s+vragen", text[m.start() + len(lead) :], re.IGNORECASE)
+        plural = m.group(0)[:1] in "Ss" and re.match(r"[Ss]chriftelijke\s+vragen", m.group(0))
         while plural:
             more = MORE_QUESTION.match(text, pos)
             if not more:
@@ -117,8 +117,8 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
     for m in ORAL.finditer(text):
         if not (m.group("number") or m.group("date") or m.group("session")):
             continue
-        lead = m.group("lead") or ""
-        start = m.start() if lead.strip().lower() == "mijn" else m.start() + len(lead)
+        mijn = ending_at(MIJN, text, m.start(), 12)
+        start = mijn.start() if mijn else m.start()
         add(start, m.end(), ref_type="oral_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
     for rx in (PARL_ST, NR_SLASH):
         for m in rx.finditer(text):

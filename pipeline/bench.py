@@ -1,0 +1,312 @@
+"""`make bench`: the pipeline against the raw extractors, measured in one run.
+
+Builds (or reuses) a corpus of realistic PDFs rendered from the development-set specs,
+then times, as medians of repetitions in this one process: (A) pypdfium2 text of every
+page, (B) pdfplumber `extract_text` of every page, (C) pdfplumber `extract_tables` of the
+table pages, the whole pipeline in one process and with all cores, a no-change rerun, and
+a no-change rerun over 1,000 files. Ratios are against the baselines of the same run, so
+the noise of a shared machine cancels out as far as it can.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from multiprocessing import Pool
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from pipeline import __version__
+from pipeline.executors import Task, run_in_process
+from pipeline.run import RunOptions, extract
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_VERSION = "1"
+STAGES = ("text (pypdfium2)", "tables (pdfplumber)", "clean-up", "segment", "entities + rows")
+
+
+def _templates() -> list[dict]:
+    specs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "tests" / "devset" / "docs").glob("*.json"))]
+    specs += [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "pipeline" / "synth" / "samples").glob("*.json"))]
+    return specs
+
+
+def _has_table(blocks: list | None) -> bool:
+    return any(isinstance(b, dict) and "table" in b for b in blocks or [])
+
+
+def _table_block(rng: random.Random) -> dict:
+    rows = [["Jaar", "Aantal dossiers", "Bedrag", "Aandeel"]]
+    for year in range(2015, 2015 + rng.randint(4, 14)):
+        rows.append([str(year), f"{rng.randint(10, 9000):,}".replace(",", "."), f"€ {rng.randint(1000, 9_999_999):,},00".replace(",", "."), f"{rng.randint(1, 99)},{rng.randint(0, 99):02d}%"])
+    return {"table": rows, "caption": "Tabel 1: overzicht per jaar"}
+
+
+def variant(template: dict, i: int, rng: random.Random) -> dict:
+    """One corpus document: a template with another number, a length between 2 and 8 pages,
+    and a table in about a quarter of the documents."""
+    spec = copy.deepcopy(template)
+    spec["renderer"] = "reportlab"
+    spec["number"] = 1000 + i
+    spec.pop("hyphenate", None)
+    want_table = i % 4 == 0
+    for part in ("question", "answer"):
+        if spec.get(part) and not want_table:
+            spec[part] = [b for b in spec[part] if not (isinstance(b, dict) and "table" in b)]
+    if spec.get("answer") is None:
+        spec["answer"] = [template["question"][0]] if template.get("question") else ["Zie bijlage."]
+    if want_table and not _has_table(spec["answer"]):
+        spec["answer"].insert(min(2, len(spec["answer"])), _table_block(rng))
+    repeat = rng.choice([1, 1, 1, 2, 2, 3, 4])
+    plain = [b for b in spec["answer"] if isinstance(b, str)]
+    spec["answer"] = spec["answer"] + plain * (repeat - 1)
+    return spec
+
+
+def _render_one(args: tuple[dict, str]) -> None:
+    from pipeline.synth import render
+
+    spec, out = args
+    render(spec, Path(out))
+
+
+def build_corpus(folder: Path, n: int, seed: int = 7) -> list[Path]:
+    """Render the corpus once; a stamp file says which corpus the folder holds."""
+    stamp = folder / ".corpus"
+    want = f"{CORPUS_VERSION} {n} {seed}"
+    if stamp.exists() and stamp.read_text() == want:
+        return sorted(folder.glob("*.pdf"))
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rng = random.Random(seed)
+    templates = _templates()
+    jobs = [(variant(rng.choice(templates), i, rng), str(folder / f"bench-{i:04d}.pdf")) for i in range(n)]
+    with Pool(os.cpu_count() or 1) as pool:
+        pool.map(_render_one, jobs, chunksize=8)
+    stamp.write_text(want)
+    return sorted(folder.glob("*.pdf"))
+
+
+def _median_time(fn, reps: int) -> float:
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def baseline_a(files: list[Path]) -> dict[tuple[str, int], float]:
+    """pypdfium2 text of every page; seconds per (file, page)."""
+    out = {}
+    for f in files:
+        pdf = pdfium.PdfDocument(str(f))
+        for i in range(len(pdf)):
+            t0 = time.perf_counter()
+            page = pdf[i]
+            tp = page.get_textpage()
+            tp.get_text_range()
+            tp.close()
+            page.close()
+            out[(f.name, i + 1)] = time.perf_counter() - t0
+        pdf.close()
+    return out
+
+
+def baseline_b(files: list[Path]) -> int:
+    pages = 0
+    for f in files:
+        with pdfplumber.open(f) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                page.close()
+                pages += 1
+    return pages
+
+
+def baseline_c(table_pages: dict[str, list[int]], folder: Path) -> int:
+    pages = 0
+    for name, numbers in table_pages.items():
+        with pdfplumber.open(folder / name) as pdf:
+            for n in numbers:
+                pdf.pages[n - 1].extract_tables()
+                pages += 1
+    return pages
+
+
+def _peak_worker_rss(corpus: Path, workers: int) -> tuple[float, float]:
+    """Whole pipeline with worker processes, in a fresh interpreter: (seconds, peak worker RSS MB)."""
+    code = (
+        "import resource, sys, time, tempfile\n"
+        "from pathlib import Path\n"
+        "from pipeline.run import RunOptions, extract\n"
+        "out = Path(tempfile.mkdtemp())\n"
+        "t0 = time.perf_counter()\n"
+        f"extract(Path({str(corpus)!r}), out, options=RunOptions(workers={workers}))\n"
+        "dt = time.perf_counter() - t0\n"
+        "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    secs, rss = proc.stdout.split()
+    return float(secs), float(rss)
+
+
+def _variants_of(files: list[Path], folder: Path, total: int) -> None:
+    """`total` distinct files: the corpus plus byte variants (a PDF comment appended)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(total):
+        src = files[i % len(files)]
+        data = src.read_bytes() if i < len(files) else src.read_bytes() + f"%schv-bench-variant {i}\n".encode()
+        (folder / f"f{i:05d}.pdf").write_bytes(data)
+
+
+def run(corpus_dir: Path, n_docs: int, reps: int, b_every: int, rerun_files: int, results_path: Path) -> dict:
+    t_start = time.perf_counter()
+    files = build_corpus(corpus_dir, n_docs)
+    print(f"corpus: {len(files)} PDFs in {corpus_dir} (built or reused in {time.perf_counter() - t_start:.0f} s)", flush=True)
+
+    # One untimed pass: per-document stage costs, and which pages hold tables.
+    docs: list = []
+    run_in_process([Task(f, f.name, None) for f in files], docs.append)
+    failed = [d for d in docs if d.error]
+    if failed:
+        raise SystemExit(f"benchmark corpus has failing documents: {failed[0].error}")
+    table_pages = {d.source_file: [n for n, _, _, has in d.cost["pages"] if has] for d in docs}
+    table_pages = {k: v for k, v in table_pages.items() if v}
+    n_pages = sum(len(d.cost["pages"]) for d in docs)
+    n_table_pages = sum(len(v) for v in table_pages.values())
+    print(f"pages: {n_pages}, with tables: {n_table_pages} ({n_table_pages / n_pages:.0%}) in {len(table_pages)} documents", flush=True)
+
+    # Baselines, medians of `reps` runs.
+    a_runs = [baseline_a(files) for _ in range(reps)]
+    a_page = {k: statistics.median(r[k] for r in a_runs) for k in a_runs[0]}
+    a_total = statistics.median(sum(r.values()) for r in a_runs)
+    b_files = files[::b_every]
+    b_pages = sum(len(pdfium.PdfDocument(str(f))) for f in b_files)
+    b_time = _median_time(lambda: baseline_b(b_files), reps)
+    b_rate = b_pages / b_time
+    c_time = _median_time(lambda: baseline_c(table_pages, corpus_dir), reps)
+    print("baselines done", flush=True)
+
+    # The whole pipeline, one process, tables written; then per-stage shares from `docs`.
+    with tempfile.TemporaryDirectory() as tmp:
+        def whole() -> None:
+            extract(corpus_dir, Path(tmp) / "out", force=True, options=RunOptions(in_process=True))
+
+        p_time = _median_time(whole, reps)
+        rerun = _median_time(lambda: extract(corpus_dir, Path(tmp) / "out", options=RunOptions(in_process=True)), reps)
+    doc_time = sum(sum(d.cost[s] for s in STAGES) for d in docs)
+    write_time = max(0.0, p_time - doc_time)  # merging, validating and writing the tables
+    scale = p_time / (doc_time + write_time)
+
+    # Attribute every second to pages with or without tables.
+    cost = {"without": dict.fromkeys((*STAGES, "write tables"), 0.0), "with": dict.fromkeys((*STAGES, "write tables"), 0.0)}
+    a_cost = {"without": 0.0, "with": 0.0}
+    pages_of = {"without": 0, "with": 0}
+    for d in docs:
+        n = len(d.cost["pages"])
+        shared = {s: d.cost[s] / n for s in ("clean-up", "segment", "entities + rows")}
+        for number, t_read, t_tab, has in d.cost["pages"]:
+            kind = "with" if has else "without"
+            pages_of[kind] += 1
+            a_cost[kind] += a_page[(d.source_file, number)]
+            cost[kind]["text (pypdfium2)"] += t_read
+            cost[kind]["tables (pdfplumber)"] += t_tab
+            for s, v in shared.items():
+                cost[kind][s] += v
+            cost[kind]["write tables"] += write_time / n_pages
+    totals = {k: sum(v.values()) * scale for k, v in cost.items()}
+
+    par_time, peak_rss = _peak_worker_rss(corpus_dir, os.cpu_count() or 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        many = Path(tmp) / "raw"
+        _variants_of(files, many, rerun_files)
+        extract(many, Path(tmp) / "out", options=RunOptions(workers=os.cpu_count() or 1))
+        rerun_many = _median_time(lambda: extract(many, Path(tmp) / "out", options=RunOptions(workers=os.cpu_count() or 1)), reps)
+
+    b_total_est = n_pages / b_rate
+    res = {
+        "corpus": {"documents": len(files), "pages": n_pages, "table_pages": n_table_pages, "table_documents": len(table_pages)},
+        "repetitions": reps,
+        "baseline_a_pypdfium2_text": {"seconds": a_total, "pages_per_s": n_pages / a_total},
+        "baseline_b_pdfplumber_text": {"seconds_sample": b_time, "sample_pages": b_pages, "pages_per_s": b_rate, "seconds_corpus_estimated": b_total_est},
+        "baseline_c_pdfplumber_tables": {"seconds": c_time, "pages": n_table_pages, "pages_per_s": n_table_pages / c_time if c_time else None},
+        "pipeline_single": {"seconds": p_time, "pages_per_s": n_pages / p_time, "docs_per_s": len(files) / p_time},
+        "pipeline_all_cores": {"workers": os.cpu_count(), "seconds": par_time, "pages_per_s": n_pages / par_time, "docs_per_s": len(files) / par_time, "speedup": p_time / par_time},
+        "pages_without_tables": {"pages": pages_of["without"], "pipeline_s": totals["without"], "baseline_a_s": a_cost["without"], "ratio_to_a": totals["without"] / a_cost["without"], "target": 4.0,
+                                 "stages_s": {k: v * scale for k, v in cost["without"].items()}},
+        "pages_with_tables": {"pages": pages_of["with"], "pipeline_s": totals["with"], "baseline_c_s": c_time, "ratio_to_c": totals["with"] / c_time if c_time else None, "target": 1.3,
+                              "stages_s": {k: v * scale for k, v in cost["with"].items()}},
+        "overall_speedup_vs_b": b_total_est / p_time,
+        "peak_worker_rss_mb": peak_rss,
+        "no_change_rerun_s": rerun,
+        "no_change_rerun_files": {"files": rerun_files, "seconds": rerun_many},
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(),
+                    "versions": {p: metadata.version(p) for p in ("pypdfium2", "pdfplumber", "pdfminer.six", "pyarrow", "pandas", "pebble")}},
+        "schv": __version__,
+        "bench_seconds": time.perf_counter() - t_start,
+    }
+    results_path.parent.mkdir(parents=True, exist_ok=True)
+    results_path.write_text(json.dumps(res, indent=2) + "\n")
+    report(res)
+    print(f"\nwritten {results_path}")
+    return res
+
+
+def report(r: dict) -> None:
+    n_pages, n_docs = r["corpus"]["pages"], r["corpus"]["documents"]
+    print(f"\n{'measure':<44}{'seconds':>9}{'pages/s':>9}{'docs/s':>9}")
+    rows = [
+        ("A  pypdfium2 text, every page", r["baseline_a_pypdfium2_text"]["seconds"], n_pages),
+        (f"B  pdfplumber extract_text ({r['baseline_b_pdfplumber_text']['sample_pages']} pages sampled)", r["baseline_b_pdfplumber_text"]["seconds_corpus_estimated"], n_pages),
+        ("C  pdfplumber extract_tables, table pages", r["baseline_c_pdfplumber_tables"]["seconds"], r["corpus"]["table_pages"]),
+        ("pipeline, one process, tables written", r["pipeline_single"]["seconds"], n_pages),
+        (f"pipeline, {r['pipeline_all_cores']['workers']} workers", r["pipeline_all_cores"]["seconds"], n_pages),
+    ]
+    for name, secs, pages in rows:
+        docs = f"{n_docs / secs:>9.1f}" if "C " not in name[:3] else f"{'':>9}"
+        print(f"{name:<44}{secs:>9.2f}{pages / secs:>9.1f}{docs}")
+    w, t = r["pages_without_tables"], r["pages_with_tables"]
+    print(f"\npages without tables ({w['pages']}): pipeline {w['pipeline_s']:.2f} s = {w['ratio_to_a']:.2f} x baseline A (target <= {w['target']})")
+    for k, v in w["stages_s"].items():
+        print(f"    {k:<22}{v:>8.2f} s {v / w['pipeline_s']:>6.0%}")
+    if t["pages"]:
+        print(f"pages with tables ({t['pages']}): pipeline {t['pipeline_s']:.2f} s = {t['ratio_to_c']:.2f} x baseline C (target <= {t['target']})")
+        for k, v in t["stages_s"].items():
+            print(f"    {k:<22}{v:>8.2f} s {v / t['pipeline_s']:>6.0%}")
+    print(f"overall: {r['overall_speedup_vs_b']:.1f} x faster than baseline B (target >= 5)")
+    print(f"all cores: {r['pipeline_all_cores']['speedup']:.2f} x one process (target >= 1.7)")
+    print(f"peak worker memory: {r['peak_worker_rss_mb']:.0f} MB (target < 300)")
+    print(f"no-change rerun over the corpus: {r['no_change_rerun_s']:.2f} s (target < 2)")
+    print(f"no-change rerun over {r['no_change_rerun_files']['files']} files: {r['no_change_rerun_files']['seconds']:.2f} s")
+    print(f"benchmark took {r['bench_seconds']:.0f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="schv bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=str(ROOT / "bench" / "corpus"))
+    ap.add_argument("--docs", type=int, default=320)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--b-every", type=int, default=4, help="baseline B on every Nth document (pdfplumber is slow)")
+    ap.add_argument("--rerun-files", type=int, default=1000)
+    ap.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
+    args = ap.parse_args(argv)
+    run(Path(args.corpus), args.docs, args.reps, args.b_every, args.rerun_files, Path(args.results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
