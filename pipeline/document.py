@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.answer_tables import table_rows
 from pipeline.entities import ENTITY_TABLES, extract_entities
 from pipeline.errors import DocumentError
 from pipeline.segment import Segmented, looks_like_question, segment
@@ -54,6 +55,7 @@ def _error(source_file: str, sha: str | None, stage: str, error_type: str, messa
 def build_rows(doc_id: str, source_file: str, sha: str, pages: list[Page], seg: Segmented) -> dict[str, list[dict]]:
     """Rows of every table for one segmented document."""
     rows: dict[str, list[dict]] = {t: [] for t in ("documents", "pages", "items", "footnotes", *ENTITY_TABLES)}
+    rows["answer_tables"], rows["answer_table_cells"] = table_rows(doc_id, pages, seg.answer_page)
     rows["documents"].append(
         {
             "doc_id": doc_id,

@@ -27,7 +27,7 @@ from pipeline.store import clear_work, load_work, read_table, save_work, write_t
 from pipeline.tables import merge, resolve_targets, sort_by_key, with_paths
 
 log = logging.getLogger("schv")
-DOC_TABLES = ("documents", "pages", "items", "footnotes", *ENTITY_TABLES)
+DOC_TABLES = ("documents", "pages", "items", "footnotes", *ENTITY_TABLES, "answer_tables", "answer_table_cells")
 
 
 class RunLocked(RuntimeError):

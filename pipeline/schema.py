@@ -17,7 +17,10 @@ import pyarrow.compute as pc
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 # Order in which tables are written; `files` last, so a crash before it means "redo".
-TABLE_ORDER = ("documents", "pages", "items", "footnotes", "dates", "amounts", "article_refs", "doc_refs", "errors", "files")
+TABLE_ORDER = (
+    "documents", "pages", "items", "footnotes", "dates", "amounts", "article_refs", "doc_refs",
+    "answer_tables", "answer_table_cells", "errors", "files",
+)
 
 
 class SchemaError(ValueError):

@@ -68,6 +68,7 @@ class Segmented:
     warnings: list[str] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     footnotes: list[tuple[str, Footnote]] = field(default_factory=list)
+    answer_page: int | None = None
 
 
 def restore_name_case(name: str) -> str:
@@ -301,7 +302,7 @@ def segment(pages: list[Page]) -> Segmented:
     seg.items = parse_items("question", seg.question_text)
     if seg.answer_text is not None:
         seg.items += parse_items("answer", seg.answer_text)
-    answer_page = lines[answer_at].page if answer_at is not None else None
+    answer_page = seg.answer_page = lines[answer_at].page if answer_at is not None else None
     for p in pages:
         for fn in p.footnotes:
             part = "answer" if answer_page is not None and p.number >= answer_page else "question"

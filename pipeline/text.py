@@ -84,6 +84,7 @@ class FoundTable:
 
     bbox: tuple[float, float, float, float]
     rows: list[list[str | None]]
+    caption: str | None = None
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:
@@ -218,8 +219,10 @@ def drop_tables(pages: list[Page]) -> None:
                 x0 - 1 <= mid_x <= x1 + 1 and top - 1 <= mid_y <= bottom + 1
                 for x0, top, x1, bottom in boxes
             )
-            caption = CAPTION.match(ln.text) and any(0 <= top - ln.bottom < 3 * ln.size for _, top, _, _ in boxes)
-            if not inside and not caption:
+            below = [t for t in page.tables if 0 <= t.bbox[1] - ln.bottom < 3 * ln.size]
+            if CAPTION.match(ln.text) and below:
+                below[0].caption = ln.text  # "Tabel 1: ..." belongs to the table under it
+            elif not inside:
                 keep.append(ln)
         _reindex_superscripts(page, keep)
         page.lines = keep

@@ -469,14 +469,17 @@ class _Builder:
         rows = [[str(c) for c in row] for row in block["table"]]
         ncols = max(len(r) for r in rows)
         rows = [r + [""] * (ncols - len(r)) for r in rows]
+        header_rows = int(block.get("header_rows", 1))
         data = [
-            [Paragraph(self.markup(c, size=9), self.st["cell_bold" if i == 0 else "cell"]) for c in r]
+            [Paragraph(self.markup(c, size=9), self.st["cell_bold" if i < header_rows else "cell"]) for c in r]
             for i, r in enumerate(rows)
         ]
-        table = Table(data, colWidths=_col_widths(rows), repeatRows=1, hAlign="LEFT")
+        table = Table(data, colWidths=_col_widths(rows), repeatRows=header_rows, hAlign="LEFT")
+        # Merged cells: [first col, first row, last col, last row], as Word's "merge cells".
+        spans = [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in block.get("spans", [])]
         table.setStyle(
             TableStyle(
-                [
+                spans + [
                     ("GRID", (0, 0), (-1, -1), 0.5, "black"),
                     ("FONT", (0, 0), (-1, -1), FONT, 9),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),

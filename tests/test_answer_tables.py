@@ -1,0 +1,140 @@
+"""Answer tables on generated PDFs: sizes 2 to 20 rows, merged headers, page breaks, typed cells."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, load_spec
+
+from pipeline.answer_tables import cell_text, parse_cell
+from pipeline.document import DocResult, process_pdf
+
+PROVINCES = ["Antwerpen", "Limburg", "Oost-Vlaanderen", "Vlaams-Brabant", "West-Vlaanderen", "Brussel"]
+
+
+def _doc_with(table_block: dict, extra_paragraphs: int = 0) -> dict:
+    spec = json.loads(json.dumps(load_spec(SAMPLES / "sv303-2022-2023.json")))
+    spec["answer"] = [
+        "De gevraagde cijfers per provincie staan in de onderstaande tabel.",
+        *["De subsidie wordt jaarlijks geëvalueerd en bijgestuurd op basis van de ingediende verslagen." * 3] * extra_paragraphs,
+        table_block,
+        "De cijfers voor 2024 zijn voorlopig en worden in het voorjaar van 2025 gevalideerd.",
+    ]
+    return spec
+
+
+def _rows(n: int) -> list[list[str]]:
+    rows = [["Gemeente", "Jaar", "Subsidie", "Aandeel", "Aantal dossiers"]]
+    for i in range(n):
+        rows.append([f"{PROVINCES[i % 6]} {i + 1}", str(2010 + i % 15), f"€ {(i + 1) * 14_282:,}".replace(",", ".") + ",50", f"{i % 90},{i % 10}%", str(10 * i + 3)])
+    return rows
+
+
+def _extract(render_spec, spec: dict) -> DocResult:
+    res = process_pdf(render_spec(spec), "t.pdf")
+    assert res.error is None, res.error
+    return res
+
+
+@pytest.mark.parametrize("n", [2, 5, 12, 20])
+def test_table_of_n_rows(render_spec, n: int) -> None:
+    rows = _rows(n)
+    res = _extract(render_spec, _doc_with({"table": rows, "caption": "Tabel 1: subsidies per gemeente"}))
+    [table] = res.rows["answer_tables"]
+    assert (table["n_rows"], table["n_cols"], table["part"], table["caption"]) == (n + 1, 5, "answer", "Tabel 1: subsidies per gemeente")
+    cells = {(c["row"], c["col"]): c for c in res.rows["answer_table_cells"]}
+    assert len(cells) == (n + 1) * 5
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            assert cells[(r, c)]["text"] == text
+            assert cells[(r, c)]["is_header"] is (r == 0)
+    last = cells[(n, 2)]
+    assert (last["kind"], last["value"], last["currency"]) == ("money", Decimal(f"{n * 14282}.50"), "EUR")
+    assert (cells[(n, 1)]["kind"], cells[(n, 1)]["value"]) == ("year", Decimal(rows[n][1]))
+    assert cells[(n, 3)]["kind"] == "percentage"
+    assert (cells[(n, 4)]["kind"], cells[(n, 4)]["value"]) == ("number", Decimal(rows[n][4]))
+    answer = res.rows["documents"][0]["answer_text"]
+    assert "Tabel 1" not in answer and rows[-1][2] not in answer  # the table is not running text
+    assert answer.endswith("in het voorjaar van 2025 gevalideerd.")
+
+
+def test_table_continued_on_next_page_is_one_table(render_spec) -> None:
+    rows = _rows(45)
+    res = _extract(render_spec, _doc_with({"table": rows, "caption": "Tabel 1: subsidies per gemeente"}, extra_paragraphs=4))
+    [table] = res.rows["answer_tables"]
+    assert len(table["pages"]) == 2 and table["pages"][1] == table["pages"][0] + 1
+    assert table["n_rows"] == 46  # the header repeated on the second page is not a row
+    texts = [c["text"] for c in res.rows["answer_table_cells"] if c["col"] == 0]
+    assert texts == [r[0] for r in rows]
+
+
+def test_merged_header_cells(render_spec) -> None:
+    rows = [
+        ["Provincie", "Bedrag (in euro)", "", "Aandeel"],
+        ["", "2022", "2023", ""],
+        ["Antwerpen", "14.282.612", "15.001.250", "27,49%"],
+        ["Limburg", "7.004.100", "7.250.000", "14,33%"],
+    ]
+    block = {"table": rows, "header_rows": 2, "spans": [[1, 0, 2, 0], [0, 0, 0, 1], [3, 0, 3, 1]]}
+    res = _extract(render_spec, _doc_with(block))
+    cells = {(c["row"], c["col"]): c for c in res.rows["answer_table_cells"]}
+    assert cells[(0, 1)]["text"] == "Bedrag (in euro)"
+    assert cells[(0, 2)]["text"] is None  # covered by the merged cell
+    assert all(cells[(r, c)]["is_header"] for r in (0, 1) for c in range(4))
+    assert not cells[(2, 1)]["is_header"]
+    money = cells[(2, 1)]
+    assert (money["kind"], money["value"], money["unit_from_context"]) == ("money", Decimal("14282612"), True)
+    assert (cells[(3, 3)]["kind"], cells[(3, 3)]["value"]) == ("percentage", Decimal("14.33"))
+
+
+def test_scale_in_caption_applies_to_bare_numbers(render_spec) -> None:
+    rows = [["Onderdeel", "2024", "2025"], ["Werking", "1.022,4", "1.080,1"], ["Investeringen", "254,7", "301,0"]]
+    res = _extract(render_spec, _doc_with({"table": rows, "caption": "Tabel 2: dotatie (in miljoen euro)"}))
+    cells = {(c["row"], c["col"]): c for c in res.rows["answer_table_cells"]}
+    assert cells[(1, 1)]["value"] == Decimal("1022400000") and cells[(1, 1)]["unit_from_context"] is True
+    assert cells[(2, 2)]["kind"] == "money"
+
+
+@pytest.mark.parametrize(
+    ("raw", "joined"),
+    [
+        ("Beveren-Kruibeke-\nZwijndrecht", "Beveren-Kruibeke-Zwijndrecht"),
+        ("€ \n14.282.612,00", "€ 14.282.612,00"),
+        ("9,14 \n%", "9,14 %"),
+        ("Geplande\nritten", "Geplande ritten"),
+        (None, None),
+    ],
+)
+def test_wrapped_cell_text(raw: str | None, joined: str | None) -> None:
+    assert cell_text(raw) == joined
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "from_context"),
+    [
+        ("€ 14.282.612,00", "money", "14282612.00", False),
+        ("10,17%", "percentage", "10.17", False),
+        ("9,14 %", "percentage", "9.14", False),
+        ("2023", "year", "2023", False),
+        ("1.093", "number", "1093", False),
+        ("443 miljoen euro", "money", "443000000", False),
+        ("Antwerpen", None, None, False),
+        ("n.b.", None, None, False),
+        ("", None, None, False),
+    ],
+)
+def test_parse_cell(text: str, kind: str | None, value: str | None, from_context: bool) -> None:
+    got = parse_cell(text, (None, Decimal(1)))
+    assert (got[0], got[1], got[3]) == (kind, Decimal(value) if value else None, from_context)
+
+
+def test_sample_devset_table_documents_have_tables() -> None:
+    res = process_pdf(Path(__file__).parent / "devset" / "pdf" / "dev24.pdf", "dev24.pdf")
+    captions = [t["caption"] for t in res.rows["answer_tables"]]
+    assert captions == [
+        "Tabel 1: Geplande en niet-uitgevoerde ritten per vervoerregio in 2024",
+        "Tabel 2: Samenstelling van de dotatie van De Lijn (in miljoen euro)",
+    ]
