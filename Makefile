@@ -8,7 +8,7 @@ RAW    ?= raw
 OUT    ?= processed
 WORKERS ?=
 
-.PHONY: extract test eval bench samples devset lint status clean
+.PHONY: extract test eval bench report docs samples devset lint status clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ $(STAMP): pyproject.toml
 
 extract: $(STAMP)
 	$(SCHV) extract --raw $(RAW) --out $(OUT) $(if $(WORKERS),--workers $(WORKERS))
+
+report: $(STAMP)
+	$(SCHV) report --out $(OUT)
+
+docs: $(STAMP)
+	$(SCHV) docs
 
 status: $(STAMP)
 	$(SCHV) status --raw $(RAW) --out $(OUT)

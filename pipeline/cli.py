@@ -64,6 +64,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return eval_main(Path(args.devset), Path(args.pdfs), details=args.details)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import write_report
+
+    print(f"written {write_report(Path(args.out))}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from pipeline.package import TABLES_MD, write_tables_markdown
+
+    write_tables_markdown()
+    print(f"written {TABLES_MD}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from pipeline.bench import main as bench_main
 
@@ -95,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pdfs", default="tests/devset/pdf")
     p.add_argument("--details", action="store_true", help="list every miss and extra")
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("report", help="write OUT/report.html: charts of the corpus and the error list")
+    p.add_argument("--out", default="processed")
+    p.set_defaults(func=cmd_report)
+    p = sub.add_parser("docs", help="regenerate docs/tables.md from schemas/")
+    p.set_defaults(func=cmd_docs)
     p = sub.add_parser("bench", help="benchmark against the raw extractors (see `schv bench -- --help`)")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_bench)

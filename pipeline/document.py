@@ -91,7 +91,7 @@ def build_rows(doc_id: str, source_file: str, sha: str, pages: list[Page], seg: 
                 "doc_id": doc_id,
                 "page": p.number,
                 "chars": p.chars,
-                "text_source": "text" if p.chars >= MIN_PAGE_CHARS else "empty",
+                "text_source": p.text_source if p.chars >= MIN_PAGE_CHARS else "empty",
                 "has_ruling": p.ruling,
                 "footnotes": len(p.footnotes),
             }

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +23,9 @@ from filelock import FileLock, Timeout
 from pipeline import __version__, executors
 from pipeline.document import DocResult, doc_id_of, file_sha256
 from pipeline.entities import ENTITY_TABLES
+from pipeline.package import write_datapackage
 from pipeline.schema import TABLE_ORDER, to_arrow, validate
-from pipeline.store import clear_work, load_work, read_table, save_work, write_table
+from pipeline.store import Journal, clear_work, load_journals, read_table, write_table
 from pipeline.tables import merge, resolve_targets, sort_by_key, with_paths
 
 log = logging.getLogger("schv")
@@ -109,6 +111,7 @@ class RunOptions:
     max_tasks: int = executors.DEFAULT_MAX_TASKS
     scheduler: str | None = None
     in_process: bool = False
+    observer: Callable[[DocResult], None] | None = None  # sees every result (the benchmark's stage timings)
 
 
 def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[DocResult]:
@@ -117,10 +120,14 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
     bar = _progress(len(todo))
     started = time.monotonic()
 
+    journal = Journal(out_dir)
+
     def done(res: DocResult) -> None:
         if res.sha256:
-            save_work(out_dir, f"{res.sha256}-{__version__}", res)
+            journal.append(f"{res.sha256}-{__version__}", res)
         results.append(res)
+        if opts.observer is not None:
+            opts.observer(res)
         if bar is not None:
             bar.update(1)
         elif len(results) % 50 == 0 or len(results) == len(todo):
@@ -136,6 +143,7 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
         executors.run_in_process(tasks, done)
     else:
         executors.run_local(tasks, done, workers=opts.workers, timeout=opts.timeout, memory_mb=opts.memory_mb, max_tasks=opts.max_tasks)
+    journal.close()
     if bar is not None:
         bar.close()
     return results
@@ -193,12 +201,13 @@ def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool,
     todo: list[InputFile] = []
     seen_sha: set[str] = set()
     results: list[DocResult] = []
+    journaled = {} if force else load_journals(out_dir)
     for f in inputs:
         key = f.sha256 or f"unreadable:{f.source_file}"
         if f.sha256 in done_shas or key in seen_sha:
             continue
         seen_sha.add(key)
-        cached = load_work(out_dir, f"{f.sha256}-{__version__}") if f.sha256 and not force else None
+        cached = journaled.get(f"{f.sha256}-{__version__}") if f.sha256 else None
         if isinstance(cached, DocResult):
             results.append(cached)
         else:
@@ -257,6 +266,8 @@ def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool,
     for t in TABLE_ORDER:
         if write_table(out_dir, t, tables[t]):
             summary.written.append(t)
+    if write_datapackage(out_dir):
+        summary.written.append("datapackage.json")
     clear_work(out_dir)
     summary.seconds = time.monotonic() - t0
     return summary

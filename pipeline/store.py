@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -34,15 +35,14 @@ def read_table(out_dir: Path, name: str) -> pa.Table | None:
         return None  # a damaged table is rebuilt from the inputs
 
 
-def _atomic_write(path: Path, write, durable: bool = True) -> None:
+def _atomic_write(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(tmp)
-        if durable:
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -61,27 +61,57 @@ def write_table(out_dir: Path, name: str, table: pa.Table) -> bool:
     return True
 
 
-def save_work(out_dir: Path, key: str, obj: object) -> None:
-    """Checkpoint one document's result so a killed run does not redo it."""
-    path = out_dir / WORK_DIR / f"{key}.pkl"
-    # No fsync: a checkpoint lost to a power cut is only redone (a torn one fails to load).
-    _atomic_write(path, lambda tmp: Path(tmp).write_bytes(pickle.dumps(obj, protocol=5)), durable=False)
+def write_text(path: Path, text: str) -> bool:
+    """Atomically write a small text file; False (and no write) when it is unchanged."""
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return False
+    _atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+    return True
 
 
-def load_work(out_dir: Path, key: str) -> object | None:
-    path = out_dir / WORK_DIR / f"{key}.pkl"
-    if not path.exists():
-        return None
-    try:
-        return pickle.loads(path.read_bytes())
-    except Exception:  # noqa: BLE001 - a torn checkpoint is just redone
-        return None
+class Journal:
+    """Finished documents of the running run, appended to one file as they arrive.
+
+    A killed run leaves its journal behind and the next run takes the results from it;
+    a record torn by the kill fails to load and is simply redone. Flushed, not fsynced:
+    a power cut costs at most some redone documents.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / WORK_DIR / f"journal-{os.getpid()}-{time.time_ns()}.pkl"
+        self._fh = None
+
+    def append(self, key: str, obj: object) -> None:
+        if self._fh is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.path, "ab")  # noqa: SIM115 - kept open for the whole run
+        pickle.dump((key, obj), self._fh, protocol=5)
+        self._fh.flush()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def load_journals(out_dir: Path) -> dict[str, object]:
+    """Every complete record left by earlier (killed) runs."""
+    found: dict[str, object] = {}
+    for path in sorted((out_dir / WORK_DIR).glob("journal-*.pkl")):
+        with open(path, "rb") as fh:
+            while True:
+                try:
+                    key, obj = pickle.load(fh)
+                except Exception:  # noqa: BLE001 - end of file, or a record torn by a kill
+                    break
+                found[key] = obj
+    return found
 
 
 def clear_work(out_dir: Path) -> None:
+    """After the tables are written, the journals are no longer needed."""
     work = out_dir / WORK_DIR
     if work.is_dir():
-        for p in work.glob("*.pkl"):
-            p.unlink(missing_ok=True)
-        for p in work.glob(".*.tmp"):
+        for p in work.glob("journal-*.pkl"):
             p.unlink(missing_ok=True)

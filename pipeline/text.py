@@ -8,6 +8,7 @@ geometry (position, font size) tells them from the running text.
 
 from __future__ import annotations
 
+import ctypes
 import re
 import statistics
 import time
@@ -20,6 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.cleanup import clean_line
 from pipeline.errors import BrokenPdf, EncryptedPdf, NotAPdf, NoTextLayer
+from pipeline.ocr import OcrUnavailable, ocr_lines
 
 # A page with fewer characters than this is treated as a scan (no usable text layer).
 MIN_PAGE_CHARS = 20
@@ -73,6 +75,7 @@ class Page:
     chars: int = 0
     superscripts: list[tuple[int, int, int, str]] = field(default_factory=list)
     tables: list[FoundTable] = field(default_factory=list)
+    text_source: str = "text"  # "text" (PDF text layer), "ocr" (Tesseract) or "empty"
     # Seconds spent on this page by pypdfium2 and by pdfplumber: the benchmark attributes cost per page.
     t_read: float = 0.0
     t_tables: float = 0.0
@@ -162,6 +165,12 @@ def read_pages(path: Path) -> list[Page]:
             page = pdf[i]
             width, height = page.get_size()
             lines, supers = _page_lines(page, i + 1, height)
+            source = "text"
+            if sum(len(ln.text) for ln in lines) < MIN_PAGE_CHARS:
+                if _is_scan(page, width, height):
+                    lines, supers, source = _ocr_page(page, i + 1)
+                else:
+                    source = "empty"
             pages.append(
                 Page(
                     number=i + 1,
@@ -171,6 +180,7 @@ def read_pages(path: Path) -> list[Page]:
                     ruling=has_ruling(page),
                     chars=sum(len(ln.text) for ln in lines),
                     superscripts=supers,
+                    text_source=source,
                 )
             )
             page.close()
@@ -180,10 +190,30 @@ def read_pages(path: Path) -> list[Page]:
     if not pages:
         raise BrokenPdf("PDF has no pages")
     if all(p.chars < MIN_PAGE_CHARS for p in pages):
-        raise NoTextLayer(
-            f"no text layer on any of {len(pages)} page(s): a scan, needs OCR"
-        )
+        raise NoTextLayer(f"no text on any of {len(pages)} page(s): no text layer, and no scanned page that OCR could read")
     return pages
+
+
+def _is_scan(page: pdfium.PdfPage, width: float, height: float) -> bool:
+    """An image covering most of the page: a scan (a blank page or a page number alone is not)."""
+    for i in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = pdfium_c.FPDFPage_GetObject(page, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+            has_bounds = pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+            if has_bounds and (right.value - left.value) * (top.value - bottom.value) > 0.5 * width * height:
+                return True
+    return False
+
+
+def _ocr_page(page: pdfium.PdfPage, number: int) -> tuple[list[Line], list, str]:
+    """A page without a text layer, read by Tesseract; a clear error when it is not installed."""
+    try:
+        found = ocr_lines(page)
+    except OcrUnavailable as exc:
+        raise NoTextLayer(f"page {number} has no text layer (a scan) and OCR is not available: {exc}", error_type="ocr_unavailable") from exc
+    lines = [Line(text=t, page=number, top=top, last_top=top, bottom=bottom, x0=x0, x1=x1, size=size) for t, top, bottom, x0, x1, size in found]
+    return lines, [], ("ocr" if lines else "empty")
 
 
 def read_tables(path: Path, pages: list[Page]) -> None:

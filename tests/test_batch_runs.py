@@ -181,7 +181,7 @@ def test_sigkill_mid_run_loses_nothing(corpus: Path, tmp_path: Path) -> None:
     final = schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2")
     assert final.returncode == 1, final.stderr  # only bad.pdf fails; the lock was not left stale
     assert _digests(out) == _digests(reference)
-    assert not list((out / ".work").glob("*.pkl"))
+    assert not list((out / ".work").glob("journal-*.pkl"))
 
 
 def test_four_hundred_pages(tmp_path: Path) -> None:

@@ -82,6 +82,25 @@ def _scaled(value: Decimal | None, scale: str | None, kilo: bool) -> Decimal | N
     return value
 
 
+# Every amount has a currency or percent word: patterns are tried only around those words.
+UNIT_TOKEN = re.compile(r"k€|kEUR|KEUR|%|procent|percent|euro|EUR|€|frank|BEF")
+
+
+def _at_units(rx: re.Pattern[str], text: str, units: list[int]):
+    """Matches of rx whose currency or percent word starts at one of `units`."""
+    group = "pct" if rx is PERCENT else "cur"
+    for u in units:
+        if rx is MONEY_BEFORE:
+            m = rx.match(text, u)
+            if m:
+                yield m
+            continue
+        for m in rx.finditer(text, max(0, u - 48), min(len(text), u + 12)):
+            if m.start(group) == u:
+                yield m
+                break
+
+
 def find_amounts(text: str) -> list[AmountMention]:
     """Every money amount and percentage in one part's text, in text order."""
     found: list[AmountMention] = []
@@ -95,8 +114,9 @@ def find_amounts(text: str) -> list[AmountMention]:
         found.append(m)
         return True
 
+    units = [t.start() for t in UNIT_TOKEN.finditer(text)]
     for rx, kind in ((MONEY_BEFORE, "money"), (MONEY_AFTER, "money"), (PERCENT, "percentage")):
-        for m in rx.finditer(text):
+        for m in _at_units(rx, text, units):
             cur = m.groupdict().get("cur")
             kilo = cur is not None and cur.lower().startswith("k")
             value = _scaled(parse_number(m.group("num")), m.groupdict().get("scale"), kilo)

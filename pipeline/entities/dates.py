@@ -107,7 +107,27 @@ def parse_full_date(text: str) -> dt.date | None:
     return parsed.date() if parsed else None
 
 
-YEAR_ANCHOR = re.compile(rf"(?<!\d){YEAR}(?!\d)")
+# Anchors, found by literal-first patterns (Python's re skips ahead fast only on those).
+YEAR_ANCHOR = re.compile(r"19[5-9]\d|20\d\d")
+MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
+MONTH_ANCHORS = (
+    re.compile("|".join(MONTH_NAMES)),
+    re.compile("|".join(m.capitalize() for m in MONTH_NAMES)),
+    re.compile("|".join(re.escape(a + ".") for m in ("jan", "feb", "febr", "mrt", "apr", "aug", "sep", "sept", "okt", "nov", "dec") for a in (m, m.capitalize()))),
+)
+
+
+SHORT_YEAR = re.compile(r"/\d\d(?![\d/])")
+
+
+def _anchors(text: str) -> tuple[list[int], list[int]]:
+    """Start offsets of four-digit years and of month names."""
+    years = [
+        m.start() for m in YEAR_ANCHOR.finditer(text)
+        if not (m.start() and text[m.start() - 1].isdigit()) and not text[m.end() : m.end() + 1].isdigit()
+    ]
+    months = sorted(m.start() for rx in MONTH_ANCHORS for m in rx.finditer(text))
+    return years, months
 # A year or year range whose use as time is decided by the words before it (_year_context).
 YEAR_OR_RANGE = re.compile(rf"(?<![\d.,/])(?P<y1>{YEAR})(?:\s*[-–/]\s*(?P<y2>{YEAR}|\d\d)(?!\d))?(?![\d])")
 YEAR_WORD = re.compile(YEAR)
@@ -128,7 +148,7 @@ AFTER_YEAR_WORDS = frozenset({"en", "of", "dan", "als", "met"})
 
 
 def _around_years(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, ahead: int = 25):
-    """Matches of rx that contain a year: rx is tried only near the years, not at every position."""
+    """Matches of rx that contain an anchor (a year, a month name): rx is tried only near them."""
     last_end = -1
     for a in anchors:
         if a < last_end:
@@ -143,7 +163,7 @@ def _around_years(rx: re.Pattern[str], text: str, anchors: list[int], back: int 
 def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
     """All point mentions, longest match first, no overlaps."""
     found: list[DateMention] = []
-    years = [m.start() for m in YEAR_ANCHOR.finditer(text)]
+    years, months = _anchors(text)
     taken = bytearray(len(text) + 1)
 
     def add(s0: int, e0: int, **kw: object) -> None:
@@ -153,7 +173,7 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
             taken[i] = 1
         found.append(DateMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
 
-    for m in DAY_MONTH_YEAR.finditer(text):
+    for m in _around_years(DAY_MONTH_YEAR, text, months, back=28, ahead=24):
         month, day = _month(m.group("month")), int(m.group("day"))
         if m.group("year"):
             d = _safe_date(int(m.group("year")), month, day)
@@ -162,7 +182,8 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
             # "12 februari": the year comes from the question's date.
             d = _safe_date(doc_date.year, month, day) if doc_date else None
             add(m.start(), m.end(), start=d, end=d, precision="day", year_inferred=doc_date is not None)
-    for m in NUMERIC.finditer(text):
+    numeric_anchors = years + [m.end() - 2 for m in SHORT_YEAR.finditer(text)] if "/" in text else years
+    for m in _around_years(NUMERIC, text, sorted(numeric_anchors), back=7, ahead=5):
         y = m.group("year")
         if len(y) == 2 and m.group("sep") != "/":
             continue
@@ -179,7 +200,7 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         a, b = SEASONS[m.group("season").lower()]
         end = _month_end(year + 1, b) if b < a else _month_end(year, b)
         add(m.start(), m.end(), start=dt.date(year, a, 1), end=end, precision="season")
-    for m in _around_years(MONTH_YEAR_QUAL, text, years):
+    for m in _around_years(MONTH_YEAR_QUAL, text, months, back=12, ahead=24):
         year, month = int(m.group("year")), _month(m.group("month"))
         qual = m.group("qual").lower() if m.group("qual") else None
         add(m.start(), m.end(), start=dt.date(year, month, 1), end=_month_end(year, month), precision="month", qualifier=qual)

@@ -95,12 +95,12 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
             taken[i] = 1
         out.append(DocRefMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
 
-    for m in URL.finditer(text):
+    for m in URL.finditer(text) if "vlaamsparlement" in text else ():
         end = m.end()
         while end > m.start() and text[end - 1] in ".,;:":
             end -= 1
         add(m.start(), end, ref_type="url")
-    for m in WRITTEN_BULLETIN.finditer(text):
+    for m in WRITTEN_BULLETIN.finditer(text) if "Vragen" in text else ():
         add(m.start(), m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")))
     for m in WRITTEN.finditer(text):
         mijn = ending_at(MIJN, text, m.start(), 12)
@@ -121,14 +121,14 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
         start = mijn.start() if mijn else m.start()
         add(start, m.end(), ref_type="oral_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
     for rx in (PARL_ST, NR_SLASH):
-        for m in rx.finditer(text):
+        for m in rx.finditer(text) if "/" in text else ():
             session = normalise_session(m.groupdict().get("session"))
             doc = m.group("doc")
             add(m.start(), m.end("nr"), ref_type="parliamentary_document", number=f"{doc}/{m.group('nr')}", session=session)
             more_base = m.start("more")
             for extra in MORE_PART.finditer(m.group("more")):
                 add(more_base + extra.start("nr"), more_base + extra.end("nr"), ref_type="parliamentary_document", number=f"{doc}/{extra.group('nr')}", session=session)
-    for m in PAPER.finditer(text):
+    for m in PAPER.finditer(text) if "(" in text else ():
         add(m.start(), m.end(), ref_type="parliamentary_document", number=f"{m.group('doc')}/{m.group('nr')}", session=normalise_session(m.group("session")))
     out.sort(key=lambda r: r.char_start)
     return out

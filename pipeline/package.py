@@ -1,0 +1,94 @@
+"""The tables as a documented data package: datapackage.json and docs/tables.md, from schemas/.
+
+Both are generated from the same schema files the pipeline validates against, so the
+description an analyst reads is the one the data is checked with.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.schema import SCHEMA_DIR, TABLE_ORDER, load
+
+ROOT = SCHEMA_DIR.parent
+TABLES_MD = ROOT / "docs" / "tables.md"
+FRICTIONLESS_FIELD_KEYS = ("name", "type", "description", "constraints")
+PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+
+
+def _raw(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _field(f: dict) -> dict:
+    out = {k: f[k] for k in FRICTIONLESS_FIELD_KEYS if k in f}
+    if f["type"] == "array":
+        out["arrayItem"] = {"type": "integer" if "int" in f["arrow"] else "string"}
+    if "enum" in f:
+        out.setdefault("constraints", {})["enum"] = f["enum"]
+    return out
+
+
+def datapackage() -> dict:
+    """A Frictionless Data Package describing every table in the output folder."""
+    resources = []
+    for name in TABLE_ORDER:
+        raw = _raw(name)
+        schema = {"fields": [_field(f) for f in raw["schema"]["fields"]], "primaryKey": raw["schema"]["primaryKey"]}
+        if raw["schema"].get("foreignKeys"):
+            schema["foreignKeys"] = raw["schema"]["foreignKeys"]
+        resources.append({
+            "name": name,
+            "type": "table",
+            "path": raw["path"],
+            "format": "parquet",
+            "mediatype": PARQUET_MEDIATYPE,
+            "description": raw.get("description", ""),
+            "schema": schema,
+        })
+    return {
+        "name": "schv",
+        "title": "Flemish Parliament written questions (schriftelijke vragen), as tables",
+        "description": "Question and answer texts, items, dates, amounts, article and document references "
+        "extracted from the PDFs by schv. See docs/tables.md for every column.",
+        "version": __version__,
+        "resources": resources,
+    }
+
+
+def write_datapackage(out_dir: Path) -> bool:
+    """Write datapackage.json beside the tables; False when it is already up to date."""
+    from pipeline.store import write_text
+
+    return write_text(out_dir / "datapackage.json", json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n")
+
+
+def tables_markdown() -> str:
+    """The data dictionary: every table and column with type, key and description."""
+    out = [
+        "# Data dictionary",
+        "",
+        "Generated from `schemas/*.json` by `schv docs` (a test fails when it is out of date).",
+        "Load any table with `pandas.read_parquet(\"processed/<table>.parquet\")`; offsets",
+        "(`char_start`, `char_end`) slice `documents.question_text` or `answer_text` by `part`.",
+        "",
+    ]
+    for name in TABLE_ORDER:
+        s = load(name)
+        out += [f"## `{name}`", "", s.description, "", f"Primary key: `{', '.join(s.primary_key)}`."]
+        if s.foreign_keys:
+            out.append("Foreign key: `doc_id` → `documents.doc_id`.")
+        out += ["", "| column | type | required | description |", "|---|---|---|---|"]
+        for f in s.fields:
+            required = "yes" if f.get("constraints", {}).get("required") else ""
+            desc = f["description"] + (f" One of: {', '.join(f['enum'])}." if "enum" in f else "")
+            out.append(f"| `{f['name']}` | {f['arrow']} | {required} | {desc.replace('|', '/')} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def write_tables_markdown(path: Path = TABLES_MD) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tables_markdown(), encoding="utf-8")
