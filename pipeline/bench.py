@@ -34,7 +34,7 @@ from pipeline.executors import Task, run_in_process
 from pipeline.run import RunOptions, extract
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS_VERSION = "1"
+CORPUS_VERSION = "3"
 STAGES = ("text (pypdfium2)", "tables (pdfplumber)", "clean-up", "segment", "entities + rows")
 
 
@@ -70,9 +70,9 @@ def variant(template: dict, i: int, rng: random.Random) -> dict:
         spec["answer"] = [template["question"][0]] if template.get("question") else ["Zie bijlage."]
     if want_table and not _has_table(spec["answer"]):
         spec["answer"].insert(min(2, len(spec["answer"])), _table_block(rng))
-    repeat = rng.choice([1, 1, 1, 2, 2, 3, 4])
-    plain = [b for b in spec["answer"] if isinstance(b, str)]
-    spec["answer"] = spec["answer"] + plain * (repeat - 1)
+    repeat = rng.choice([1, 1, 1, 2, 2, 3, 4, 5])
+    text_blocks = [b for b in spec["answer"] if not (isinstance(b, dict) and "table" in b)]
+    spec["answer"] = spec["answer"] + text_blocks * (repeat - 1)
     return spec
 
 
@@ -153,6 +153,8 @@ def _peak_worker_rss(corpus: Path, workers: int) -> tuple[float, float]:
         "import resource, sys, time, tempfile\n"
         "from pathlib import Path\n"
         "from pipeline.run import RunOptions, extract\n"
+        "from pipeline.executors import warm_up\n"
+        "warm_up()  # as warm as the single-process run it is compared with\n"
         "out = Path(tempfile.mkdtemp())\n"
         "t0 = time.perf_counter()\n"
         f"extract(Path({str(corpus)!r}), out, options=RunOptions(workers={workers}))\n"

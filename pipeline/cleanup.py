@@ -55,6 +55,10 @@ def _settle_hyphen(m: re.Match[str]) -> str:
 def clean_line(text: str) -> str:
     """Normalise one line; bullets become "- " so lists read as lists. Runs of spaces stay
     (the title's "Topic  -  Subtopic" needs them); paragraphs collapse them."""
+    if text.isascii():
+        if "\t" in text or not text.isprintable():
+            text = SPACES.sub(" ", ZERO_WIDTH.sub("", text))
+        return text.strip()  # no ligature, special space, bullet or soft-hyphen mark to settle
     text = unicodedata.normalize("NFC", text.translate(LIGATURES))
     text = ZERO_WIDTH.sub("", text)
     text = SPACES.sub(" ", text)

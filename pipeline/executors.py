@@ -56,6 +56,15 @@ def _exit_reason(exitcode: int | None) -> str:
     return f"exit code {exitcode}"
 
 
+def warm_up() -> None:
+    """Load what every document needs once, before workers fork: they start warm, also when recycled."""
+    import pdfplumber  # noqa: F401
+
+    from pipeline.cleanup import keeps_hyphen
+
+    keeps_hyphen("fundamen", "tele")  # loads the Dutch word list
+
+
 def run_in_process(tasks: Iterable[Task], on_result: Callable[[DocResult], None]) -> None:
     """No isolation: for profiling and for the single-process benchmark."""
     for t in tasks:
@@ -74,6 +83,7 @@ def run_local(
     """Worker processes with a per-document time limit, a memory cap and recycling."""
     from pebble import ProcessExpired, ProcessPool
 
+    warm_up()
     with ProcessPool(max_workers=max(1, workers), max_tasks=max_tasks, initializer=_limit_memory, initargs=(memory_mb,)) as pool:
         futures = {
             pool.schedule(process_pdf, args=(t.path, t.source_file, t.sha256), timeout=timeout if timeout > 0 else None): t

@@ -37,6 +37,7 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
+LINE = re.compile(r"[^\r\n]+")
 URL_BROKEN = re.compile(r"(?:https?://|www\.)\S*[/?&=#_.-]$")
 URL_END = re.compile(r"(?:https?://|www\.)\S*[\w]$")
 URL_CONTINUES = re.compile(r"[a-z0-9][\w.-]*[/?=&#%-]\S*")
@@ -114,19 +115,28 @@ def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[
     text = tp.get_text_range(0, n) if n else ""
     lines: list[Line] = []
     supers: list[tuple[int, int, int, str]] = []
-    for m in re.finditer(r"[^\r\n]+", text):
+    # Raw calls with reused ctypes boxes: the helper's per-call allocations cost more than pdfium.
+    box = [ctypes.c_double() for _ in range(4)]
+    refs = [ctypes.byref(b) for b in box]
+    get_box, raw_tp = pdfium_c.FPDFText_GetCharBox, tp.raw
+
+    def charbox(i: int) -> tuple[float, float, float, float]:
+        get_box(raw_tp, i, *refs)  # left, right, bottom, top
+        return box[0].value, box[2].value, box[1].value, box[3].value
+
+    for m in LINE.finditer(text):
         raw = m.group()
         stripped = raw.strip()
         if not stripped:
             continue
         first = m.start() + (len(raw) - len(raw.lstrip()))
         last = m.start() + len(raw.rstrip()) - 1
-        l0, b0, r0, t0 = tp.get_charbox(first)
-        l1, b1, r1, t1 = tp.get_charbox(last)
-        size = pdfium_c.FPDFText_GetFontSize(tp, first)
+        l0, b0, r0, t0 = charbox(first)
+        l1, b1, r1, t1 = charbox(last)
+        size = pdfium_c.FPDFText_GetFontSize(raw_tp, first)
         for sm in SUPERSCRIPT_CANDIDATE.finditer(raw):
             ci = m.start() + sm.start(1)
-            if pdfium_c.FPDFText_GetFontSize(tp, ci) < 0.8 * size:
+            if pdfium_c.FPDFText_GetFontSize(raw_tp, ci) < 0.8 * size:
                 supers.append((len(lines), sm.start(1) - (first - m.start()), sm.end(1) - (first - m.start()), sm.group(1)))
         lines.append(
             Line(
