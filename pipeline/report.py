@@ -47,13 +47,18 @@ def _svg(fig) -> str:
 
 
 def _bar(labels: list[str], values: list[float], *, horizontal: bool = False, xlabel: str = "", ylabel: str = "", width: float = 10, height: float = 3.2) -> str:
+    import logging
+
     import matplotlib
 
     matplotlib.use("Agg")
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
     matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "schv"})
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     fig, ax = plt.subplots(figsize=(width, height))
+    (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     if horizontal:
         ax.barh(labels[::-1], values[::-1], color=COLOR)
     else:
@@ -65,6 +70,13 @@ def _bar(labels: list[str], values: list[float], *, horizontal: bool = False, xl
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return _svg(fig)
+
+
+def _money_label(v: float) -> str:
+    for size, unit in ((1e9, " mld"), (1e6, " mln"), (1e3, "k")):
+        if v >= size:
+            return f"€{v / size:g}{unit}"
+    return f"€{v:g}"
 
 
 def _section(title: str, body: str, note: str = "") -> str:
@@ -128,7 +140,7 @@ def build_report(out_dir: Path) -> str:
     if money:
         mags = Counter(int(math.floor(math.log10(float(v)))) for v in money)
         keys = list(range(min(mags), max(mags) + 1))
-        labels = [f"€1e{k}" for k in keys]
+        labels = [f"{_money_label(10**k)}–{_money_label(10 ** (k + 1))}" for k in keys]
         parts.append(_section("Money amounts by order of magnitude", f"<figure>{_bar(labels, [mags.get(k, 0) for k in keys], ylabel='amounts')}</figure>"))
     else:
         parts.append(_section("Money amounts by order of magnitude", _empty("No money amounts.")))

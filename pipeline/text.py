@@ -38,8 +38,8 @@ PAGE_NUMBER = re.compile(
 )
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
 LINE = re.compile(r"[^\r\n]+")
-URL_BROKEN = re.compile(r"(?:https?://|www\.)\S*[/?&=#_.-]$")
-URL_END = re.compile(r"(?:https?://|www\.)\S*[\w]$")
+URL_BROKEN = re.compile(r"\(?(?:https?://|www\.)\S*[/?&=#_.-]$")
+URL_END = re.compile(r"\(?(?:https?://|www\.)\S*[\w]$")
 URL_CONTINUES = re.compile(r"[a-z0-9][\w.-]*[/?=&#%-]\S*")
 SUPERSCRIPT_CANDIDATE = re.compile(r"(?<=[^\s\d€$(/.,:-])(\d{1,3})(?=[\s.,;:!?)]|$)")
 
@@ -338,6 +338,15 @@ def split_footnotes(page: Page) -> None:
     page.superscripts = []
 
 
+def _wrapped_url(last_word: str, next_line: str) -> bool:
+    """The line ended inside a link: only the last word of the line so far is looked at."""
+    if "://" not in last_word and not last_word.startswith("www."):
+        return False
+    if URL_BROKEN.match(last_word):
+        return not next_line[:1].isupper()  # "...be." + "Daarna" ends a sentence
+    return bool(URL_END.match(last_word) and URL_CONTINUES.match(next_line))
+
+
 def join_lines(parts: list[str]) -> str:
     """Join printed lines of one paragraph; line-end hyphens were settled by clean_line."""
     out = ""
@@ -346,7 +355,7 @@ def join_lines(parts: list[str]) -> str:
             out = p
         elif out.endswith("-") and p[:1].isalpha() and not out.endswith(" -"):
             out += p  # a kept compound hyphen at a line end: "CIE-" + "uitgaventoetsing"
-        elif URL_BROKEN.search(out) or (URL_END.search(out) and URL_CONTINUES.match(p)):
+        elif _wrapped_url(out[out.rfind(" ") + 1 :], p):
             out += p  # a link wrapped inside: "http://.../link?" + "id=17156", ".../parlemen" + "tair-werk/..."
         elif out.endswith("-") and out[-2:-1].isdigit() and p[:1].isdigit():
             out += p  # a range wrapped after its dash: "2019-" + "2023"

@@ -46,21 +46,28 @@ def run(tmp_path_factory: pytest.TempPathFactory, sv303_pdf: Path) -> dict:
     (raw / "empty.pdf").write_bytes(b"")
     (raw / "random.pdf").write_bytes(os.urandom(4096))
     (raw / "page.pdf").write_text("<!DOCTYPE html><html><body>not found</body></html>")
+    (raw / "picture.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(512))
     (raw / "truncated.pdf").write_bytes(sv303_pdf.read_bytes()[:3000])
     _encrypted(raw / "encrypted.pdf")
     _scan_like(raw / "scan.pdf")
     os.symlink(REAL_PDF, raw / "budget.pdf")
     os.symlink(raw / "gone.pdf", raw / "broken-link.pdf")  # unreadable: retried every run
     (raw / "notes.txt").write_text("not a pdf, not looked at")
+    before = sorted(p.relative_to(base) for p in base.rglob("*"))
     proc = schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2")
-    return {"raw": raw, "out": out, "proc": proc}
+    after = sorted(p.relative_to(base) for p in base.rglob("*"))
+    return {"raw": raw, "out": out, "proc": proc, "new_paths": sorted(set(after) - set(before))}
+
+
+def test_nothing_is_written_outside_the_output_folder(run: dict) -> None:
+    assert run["new_paths"] and all(p.parts[0] == "processed" for p in run["new_paths"])
 
 
 def test_exit_code_and_summary(run: dict) -> None:
     proc = run["proc"]
     assert proc.returncode == 1, proc.stderr  # some files failed
-    assert "files seen 10" in proc.stderr
-    assert "failed 8" in proc.stderr
+    assert "files seen 11" in proc.stderr
+    assert "failed 9" in proc.stderr
 
 
 def test_tables_match_their_schemas(run: dict) -> None:
@@ -75,6 +82,7 @@ def test_bad_files_become_error_rows(run: dict) -> None:
         "empty.pdf": ("text", "not_pdf"),
         "random.pdf": ("text", "not_pdf"),
         "page.pdf": ("text", "not_pdf"),
+        "picture.pdf": ("text", "not_pdf"),
         "truncated.pdf": ("text", "broken_pdf"),
         "encrypted.pdf": ("text", "encrypted"),
         "scan.pdf": ("text", "no_text_layer"),
@@ -113,7 +121,7 @@ def test_rerun_changes_no_byte(run: dict) -> None:
     before = _digest(run["out"])
     proc = schv("extract", "--raw", str(run["raw"]), "--out", str(run["out"]), "--workers", "1")
     assert proc.returncode == 1
-    assert "unchanged 9" in proc.stderr  # all but the unreadable link, which is retried
+    assert "unchanged 10" in proc.stderr  # all but the unreadable link, which is retried
     assert "tables rewritten: none" in proc.stderr
     assert _digest(run["out"]) == before
 
@@ -121,7 +129,7 @@ def test_rerun_changes_no_byte(run: dict) -> None:
 def test_status_lists_failed_files(run: dict) -> None:
     proc = schv("status", "--raw", str(run["raw"]), "--out", str(run["out"]))
     assert proc.returncode == 0
-    assert "processed: 2" in proc.stdout and "failed: 8" in proc.stdout and "pending: 0" in proc.stdout
+    assert "processed: 2" in proc.stdout and "failed: 9" in proc.stdout and "pending: 0" in proc.stdout
 
 
 def test_removed_file_loses_its_rows(tmp_path: Path, sv303_pdf: Path) -> None:

@@ -137,3 +137,21 @@ def test_line_end_hyphen(left: str, right: str, keep: bool) -> None:
 )
 def test_clean_line(raw: str, clean: str) -> None:
     assert clean_line(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (["Het project loopt", "tot eind 2024."], "Het project loopt tot eind 2024."),
+        (["de CIE-", "uitgaventoetsing"], "de CIE-uitgaventoetsing"),
+        (["het verslag (http://www.vlaamsparlement.be/link?", "id=1068874)."], "het verslag (http://www.vlaamsparlement.be/link?id=1068874)."),
+        (["zie https://www.vlaamsparlement.be/nl/parlemen", "tair-werk/commissies"], "zie https://www.vlaamsparlement.be/nl/parlementair-werk/commissies"),
+        (["zie https://www.vlaamsparlement.be.", "Daarna volgt"], "zie https://www.vlaamsparlement.be. Daarna volgt"),
+        (["in de periode 2019-", "2023 werden"], "in de periode 2019-2023 werden"),
+        (["een lijst -", "met streepjes"], "een lijst - met streepjes"),
+    ],
+)
+def test_join_lines(lines: list[str], joined: str) -> None:
+    from pipeline.text import join_lines
+
+    assert join_lines(lines) == joined

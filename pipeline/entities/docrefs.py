@@ -73,6 +73,20 @@ def normalise_session(s: str | None) -> str | None:
     return f"{a}-{b}"
 
 
+# Written and oral question references start at one of these words; the full patterns are
+# tried only there (a literal search is many times faster than a scan with look-behinds).
+QUESTION_WORD = re.compile(r"chriftelijke|SV|raag|ctuele|nterpellatie")
+
+
+def _question_starts(text: str) -> list[int]:
+    out = set()
+    for m in QUESTION_WORD.finditer(text):
+        i = m.start() if m.group() == "SV" else m.start() - 1
+        if i >= 0:
+            out.add(i)
+    return sorted(out)
+
+
 def _date(s: str | None, doc_date: dt.date | None) -> dt.date | None:
     """A written date; one without a year takes the question's year."""
     if not s:
@@ -102,7 +116,8 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
         add(m.start(), end, ref_type="url")
     for m in WRITTEN_BULLETIN.finditer(text) if "Vragen" in text else ():
         add(m.start(), m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")))
-    for m in WRITTEN.finditer(text):
+    starts = _question_starts(text)
+    for m in filter(None, (WRITTEN.match(text, i) for i in starts)):
         mijn = ending_at(MIJN, text, m.start(), 12)
         start = mijn.start() if mijn else m.start()
         add(start, m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
@@ -114,7 +129,7 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
                 break
             add(more.start("ref"), more.end(), ref_type="written_question", number=more.group("number"))
             pos = more.end()
-    for m in ORAL.finditer(text):
+    for m in filter(None, (ORAL.match(text, i) for i in starts)):
         if not (m.group("number") or m.group("date") or m.group("session")):
             continue
         mijn = ending_at(MIJN, text, m.start(), 12)
