@@ -89,6 +89,8 @@ def build_corpus(folder: Path, n: int, seed: int = 7) -> list[Path]:
     want = f"{CORPUS_VERSION} {n} {seed}"
     if stamp.exists() and stamp.read_text() == want:
         return sorted(folder.glob("*.pdf"))
+    if folder.exists() and any(folder.iterdir()) and not stamp.exists():
+        raise SystemExit(f"{folder} holds files but no benchmark corpus stamp: not deleting it; choose another --corpus")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     rng = random.Random(seed)
@@ -183,7 +185,8 @@ def _peak_worker_rss(corpus: Path, workers: int) -> tuple[float, float]:
         "from pipeline.run import RunOptions, extract\n"
         "from pipeline.executors import warm_up\n"
         "warm_up()  # as warm as the single-process run it is compared with\n"
-        "out = Path(tempfile.mkdtemp())\n"
+        "tmp = tempfile.TemporaryDirectory()\n"
+        "out = Path(tmp.name)\n"
         "t0 = time.perf_counter()\n"
         f"extract(Path({str(corpus)!r}), out, options=RunOptions(workers={workers}))\n"
         "dt = time.perf_counter() - t0\n"

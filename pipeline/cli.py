@@ -31,7 +31,8 @@ def _setup_logging(json_log: bool) -> None:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from pipeline.executors import scheduler_address
-    from pipeline.run import RunLocked, RunOptions, extract
+    from pipeline.run import InputUnreadable, RunLocked, RunOptions, extract
+    from pipeline.schema import SchemaError
 
     options = RunOptions(
         workers=args.workers, timeout=args.timeout, memory_mb=args.memory_mb, max_tasks=args.max_tasks,
@@ -39,8 +40,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     )
     try:
         summary = extract(Path(args.raw), Path(args.out), force=args.force, options=options)
-    except (RunLocked, FileNotFoundError) as exc:
-        logging.getLogger("schv").error("%s", exc)
+    except (RunLocked, FileNotFoundError, InputUnreadable, SchemaError, OSError) as exc:
+        logging.getLogger("schv").error("the run could not run: %s", exc)
         return 2
     for line in summary.lines():
         logging.getLogger("schv").info("%s", line)

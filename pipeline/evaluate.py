@@ -91,6 +91,7 @@ def _predicted_meta(doc: dict) -> dict:
 def evaluate(devset: Path, pdf_dir: Path) -> tuple[dict[str, Score], dict[str, list[int]], int]:
     scores = {t: Score() for t in ("items", *MENTION_FIELDS)}
     meta: dict[str, list[int]] = {f: [0, 0] for f in META_FIELDS}
+    meta_misses: list[str] = []
     docs = 0
     for gold_path in sorted((devset / "gold").glob("*.json")):
         stem = gold_path.stem
@@ -115,7 +116,7 @@ def evaluate(devset: Path, pdf_dir: Path) -> tuple[dict[str, Score], dict[str, l
             meta[f][0] += ok
             meta[f][1] += 1
             if not ok:
-                scores["items"].misses.append(f"{stem} metadata {f}: want {want!r} got {got!r}")
+                meta_misses.append(f"{stem} metadata {f}: want {want!r} got {got!r}")
         scores["items"].add(
             stem,
             [(i["part"], i["label"], tuple(i["numbers"])) for i in gold.get("items", [])],
@@ -123,6 +124,7 @@ def evaluate(devset: Path, pdf_dir: Path) -> tuple[dict[str, Score], dict[str, l
         )
         for table in MENTION_FIELDS:
             scores[table].add(stem, _mention_keys(table, gold.get(table, [])), _mention_keys(table, rows.get(table, [])))
+    scores["items"].misses[:0] = meta_misses
     return scores, meta, docs
 
 
@@ -146,7 +148,10 @@ def main(devset: Path, pdf_dir: Path, details: bool = False) -> int:
         for s in scores.values():
             for m in s.misses:
                 print(m)
-    return 0
+    below = [t for t, s in scores.items() if s.f1 < TARGETS[t]] + (["metadata"] if overall < TARGETS["metadata"] else [])
+    if below:
+        print(f"\nbelow target: {', '.join(below)}")
+    return 1 if below else 0
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ def run_local(
     max_tasks: int = DEFAULT_MAX_TASKS,
 ) -> None:
     """Worker processes with a per-document time limit, a memory cap and recycling."""
-    from pebble import ProcessExpired, ProcessPool
+    from pebble import ProcessPool
 
     warm_up()
     with ProcessPool(max_workers=max(1, workers), max_tasks=max_tasks, initializer=_limit_memory, initargs=(memory_mb,)) as pool:
@@ -89,7 +89,18 @@ def run_local(
             pool.schedule(process_pdf, args=(t.path, t.source_file, t.sha256), timeout=timeout if timeout > 0 else None): t
             for t in tasks
         }
-        for fut in as_completed(futures):
+        try:
+            _collect(futures, on_result, timeout, memory_mb)
+        except BaseException:
+            pool.stop()  # Ctrl-C or a failing callback: do not wait for every scheduled document
+            pool.join()
+            raise
+
+
+def _collect(futures: dict, on_result: Callable[[DocResult], None], timeout: float, memory_mb: int) -> None:
+    from pebble import ProcessExpired
+
+    for fut in as_completed(futures):
             task = futures[fut]
             try:
                 res = fut.result()
@@ -124,18 +135,18 @@ def run_dask(tasks: list[Task], on_result: Callable[[DocResult], None], *, sched
         owners = {}
 
         def submit_next() -> bool:
-            task = next(pending, None)
-            if task is None:
-                return False
-            try:
-                data = task.path.read_bytes()
-            except OSError as exc:
-                on_result(failed(task, "read", "unreadable", f"cannot read file: {exc.strerror or exc}"))
+            """Submit the next readable file; False when none is left."""
+            for task in pending:
+                try:
+                    data = task.path.read_bytes()
+                except OSError as exc:
+                    on_result(failed(task, "read", "unreadable", f"cannot read file: {exc.strerror or exc}"))
+                    continue
+                fut = client.submit(process_pdf_bytes, data, task.source_file, task.sha256, pure=False)
+                owners[fut.key] = task
+                running.add(fut)
                 return True
-            fut = client.submit(process_pdf_bytes, data, task.source_file, task.sha256, pure=False)
-            owners[fut.key] = task
-            running.add(fut)
-            return True
+            return False
 
         for _ in range(limit):
             if not submit_next():

@@ -23,10 +23,10 @@ from filelock import FileLock, Timeout
 from pipeline import __version__, executors
 from pipeline.document import DocResult, doc_id_of, file_sha256
 from pipeline.entities import ENTITY_TABLES
+from pipeline.merge import merge, resolve_targets, sort_by_key, with_paths
 from pipeline.package import write_datapackage
-from pipeline.schema import TABLE_ORDER, to_arrow, validate
+from pipeline.schema import TABLE_ORDER, load, to_arrow, validate
 from pipeline.store import Journal, clear_work, load_journals, read_table, write_table
-from pipeline.tables import merge, resolve_targets, sort_by_key, with_paths
 
 log = logging.getLogger("schv")
 DOC_TABLES = ("documents", "pages", "items", "footnotes", *ENTITY_TABLES, "answer_tables", "answer_table_cells")
@@ -34,6 +34,10 @@ DOC_TABLES = ("documents", "pages", "items", "footnotes", *ENTITY_TABLES, "answe
 
 class RunLocked(RuntimeError):
     """Another run holds the output folder."""
+
+
+class InputUnreadable(RuntimeError):
+    """A folder of the input cannot be listed: better no run than rows removed by mistake."""
 
 
 @dataclass
@@ -71,7 +75,17 @@ class Summary:
 def discover(raw_dir: Path) -> list[InputFile]:
     """Every *.pdf under raw_dir (symlinks followed), sorted by relative path."""
     found: list[InputFile] = []
-    for root, dirs, files in os.walk(raw_dir, followlinks=True):
+    visited: set[tuple[int, int]] = set()
+
+    def unreadable(exc: OSError) -> None:
+        raise InputUnreadable(f"cannot list {exc.filename}: {exc.strerror}; its files would count as removed") from exc
+
+    for root, dirs, files in os.walk(raw_dir, followlinks=True, onerror=unreadable):
+        st = os.stat(root)
+        if (st.st_dev, st.st_ino) in visited:  # a symlink loop: each folder is walked once
+            dirs[:] = []
+            continue
+        visited.add((st.st_dev, st.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.lower().endswith(".pdf") or name.startswith("."):
@@ -135,8 +149,8 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
 
     tasks = [executors.Task(f.path, f.source_file, f.sha256) for f in todo]
     if not tasks:
-        pass
-    elif opts.scheduler:
+        return results
+    if opts.scheduler:
         log.info("running %d file(s) on the Dask cluster at %s", len(tasks), opts.scheduler)
         executors.run_dask(tasks, done, scheduler=opts.scheduler)
     elif opts.in_process:
@@ -167,6 +181,24 @@ def extract(raw_dir: Path, out_dir: Path, *, force: bool = False, options: RunOp
         lock.release()
 
 
+# Failures that say nothing about the file itself: retried on the next run.
+TRANSIENT_ERRORS = frozenset({"timeout", "worker_crash", "worker_error", "out_of_memory", "unreadable", "no_result"})
+
+
+def _old_tables_usable(old_tables: dict[str, pa.Table | None]) -> bool:
+    """Whether rows of unchanged documents can be carried over: every table readable and castable."""
+    if old_tables["documents"] is None:
+        return False
+    for name, table in old_tables.items():
+        if table is None:
+            return False
+        try:
+            table.select(load(name).columns).cast(load(name).arrow())
+        except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return False
+    return True
+
+
 def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool, t0: float) -> Summary:
     summary = Summary()
     inputs = discover(raw_dir)
@@ -184,52 +216,69 @@ def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool,
                 f.sha256 = file_sha256(f.path)
             except OSError:
                 f.sha256 = None
-        if old is None:
-            summary.new += 1
-        elif old["sha256"] != f.sha256:
-            summary.changed += 1
 
     old_tables = {t: read_table(out_dir, t) for t in (*DOC_TABLES, "errors")}
+    old_errors_by_sha: dict[str, dict] = {}
+    if old_tables["errors"] is not None:
+        for r in old_tables["errors"].to_pylist():
+            if r["sha256"] and r["error_type"] not in TRANSIENT_ERRORS:
+                old_errors_by_sha.setdefault(r["sha256"], r)
+    # A content hash is done when this version processed it and its outcome is still on
+    # disk: a row in `documents`, or a lasting error. Anything else is (re)processed.
     done_shas: set[str] = set()
-    if not force:
+    if not force and _old_tables_usable(old_tables):
+        old_ids = set(old_tables["documents"].column("doc_id").to_pylist())
         for r in previous.values():
-            if r["pipeline_version"] == __version__ and r["sha256"]:
-                done_shas.add(r["sha256"])
-    if old_tables["documents"] is None:
-        done_shas = set()
+            sha = r["sha256"]
+            if r["pipeline_version"] == __version__ and sha and (doc_id_of(sha) in old_ids or sha in old_errors_by_sha):
+                done_shas.add(sha)
+    for f in inputs:
+        old = previous.get(f.source_file)
+        if f.sha256 in done_shas and old is not None and old["sha256"] == f.sha256:
+            summary.unchanged += 1
+        elif old is None:
+            summary.new += 1
+        else:
+            summary.changed += 1
 
+    # Results a killed run left in its journal count as processed, and win over older tables.
+    journaled = {} if force else load_journals(out_dir)
     todo: list[InputFile] = []
     seen_sha: set[str] = set()
     results: list[DocResult] = []
-    journaled = {} if force else load_journals(out_dir)
     for f in inputs:
         key = f.sha256 or f"unreadable:{f.source_file}"
-        if f.sha256 in done_shas or key in seen_sha:
+        if key in seen_sha:
             continue
-        seen_sha.add(key)
         cached = journaled.get(f"{f.sha256}-{__version__}") if f.sha256 else None
         if isinstance(cached, DocResult):
             results.append(cached)
+        elif f.sha256 in done_shas:
+            continue
         else:
             todo.append(f)
-    summary.unchanged = sum(1 for f in inputs if f.sha256 in done_shas)
+        seen_sha.add(key)
     log.info("%d file(s) seen, %d to process, %d unchanged", len(inputs), len(todo) + len(results), summary.unchanged)
     results += _run_all(todo, opts, out_dir)
     summary.processed = len(results)
 
     by_sha = {r.sha256: r for r in results if r.sha256}
+    by_file = {r.source_file: r for r in results if not r.sha256}
     errors_by_file: dict[str, dict] = {}
-    old_errors = {r["source_file"]: r for r in old_tables["errors"].to_pylist()} if old_tables["errors"] is not None else {}
     for f in inputs:
-        res = by_sha.get(f.sha256) if f.sha256 else next((r for r in results if r.source_file == f.source_file), None)
+        res = by_sha.get(f.sha256) if f.sha256 else by_file.get(f.source_file)
         if res is not None and res.error:
             errors_by_file[f.source_file] = {**res.error, "source_file": f.source_file}
-        elif res is None and f.source_file in old_errors and f.sha256 in done_shas:
-            errors_by_file[f.source_file] = old_errors[f.source_file]
-        elif res is None and f.sha256 is None:
-            errors_by_file[f.source_file] = {"source_file": f.source_file, "sha256": None, "stage": "read",
-                                             "error_type": "unreadable", "message": "cannot read file"}
-    ok_shas = {f.sha256 for f in inputs if f.sha256 and f.source_file not in errors_by_file}
+        elif res is None and f.sha256 in old_errors_by_sha and f.sha256 in done_shas:
+            errors_by_file[f.source_file] = {**old_errors_by_sha[f.sha256], "source_file": f.source_file}
+        elif res is None and f.sha256 not in done_shas:
+            errors_by_file[f.source_file] = {
+                "source_file": f.source_file, "sha256": f.sha256, "stage": "read" if f.sha256 is None else "worker",
+                "error_type": "unreadable" if f.sha256 is None else "no_result",
+                "message": "cannot read file" if f.sha256 is None else "no result came back for this file; it is retried on the next run",
+            }
+    failed_shas = {f.sha256 for f in inputs if f.source_file in errors_by_file}
+    ok_shas = {f.sha256 for f in inputs if f.sha256 and f.sha256 not in failed_shas}
     live_ids = {doc_id_of(s) for s in ok_shas}
     new_ids = {r.doc_id for r in results if r.doc_id}
 

@@ -72,10 +72,6 @@ def load(name: str) -> TableSchema:
     )
 
 
-def all_tables() -> list[TableSchema]:
-    return [load(n) for n in TABLE_ORDER]
-
-
 def to_arrow(name: str, rows: list[dict]) -> pa.Table:
     """Rows -> an Arrow table of exactly the declared columns and types, or SchemaError."""
     schema = load(name)

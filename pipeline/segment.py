@@ -169,7 +169,7 @@ def parse_items(part: str, text: str) -> list[Item]:
     return items
 
 
-def _parse_header(lines: list[Line], starts: list[bool], seg: Segmented) -> int:
+def _parse_header(lines: list[Line], seg: Segmented) -> int:
     """Fill metadata from the header block; return the index of the first line after the title."""
     i = 1
     fields = {"number": HEADER_NUMBER, "asker": HEADER_ASKER, "date": HEADER_DATE, "minister": HEADER_MINISTER}
@@ -237,7 +237,7 @@ def segment(pages: list[Page]) -> Segmented:
         raise NotAWrittenQuestion(
             "no 'SCHRIFTELIJKE VRAAG' header and no 'ANTWOORD op vraag nr.' block"
         )
-    body_start = _parse_header(lines, starts, seg) if has_header else 0
+    body_start = _parse_header(lines, seg) if has_header else 0
     body_start = _take_title(lines, starts, body_start, seg)
 
     question_end = len(lines)

@@ -35,6 +35,14 @@ def read_table(out_dir: Path, name: str) -> pa.Table | None:
         return None  # a damaged table is rebuilt from the inputs
 
 
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _atomic_write(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -44,6 +52,7 @@ def _atomic_write(path: Path, write) -> None:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        _fsync_dir(path.parent)  # the rename itself reaches the disk, in the order tables are written
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -79,7 +88,7 @@ class Journal:
     """
 
     def __init__(self, out_dir: Path):
-        self.path = out_dir / WORK_DIR / f"journal-{os.getpid()}-{time.time_ns()}.pkl"
+        self.path = out_dir / WORK_DIR / f"journal-{time.time_ns():020d}-{os.getpid()}.pkl"  # sorts by time
         self._fh = None
 
     def append(self, key: str, obj: object) -> None:

@@ -169,6 +169,7 @@ def read_pages(path: Path) -> list[Page]:
     """Lines with geometry for every page, before any clean-up across pages."""
     pdf = open_pdf(path)
     pages: list[Page] = []
+    ocr_problem: str | None = None
     try:
         for i in range(len(pdf)):
             t0 = time.perf_counter()
@@ -177,10 +178,12 @@ def read_pages(path: Path) -> list[Page]:
             lines, supers = _page_lines(page, i + 1, height)
             source = "text"
             if sum(len(ln.text) for ln in lines) < MIN_PAGE_CHARS:
+                source = "empty"
                 if _is_scan(page, width, height):
-                    lines, supers, source = _ocr_page(page, i + 1)
-                else:
-                    source = "empty"
+                    try:
+                        lines, supers, source = _ocr_page(page, i + 1)
+                    except OcrUnavailable as exc:
+                        ocr_problem = str(exc)  # the page stays empty; fatal only if no page has text
             pages.append(
                 Page(
                     number=i + 1,
@@ -200,6 +203,8 @@ def read_pages(path: Path) -> list[Page]:
     if not pages:
         raise BrokenPdf("PDF has no pages")
     if all(p.chars < MIN_PAGE_CHARS for p in pages):
+        if ocr_problem:
+            raise NoTextLayer(f"no text layer on any page, and OCR is not available: {ocr_problem}", error_type="ocr_unavailable")
         raise NoTextLayer(f"no text on any of {len(pages)} page(s): no text layer, and no scanned page that OCR could read")
     return pages
 
@@ -217,11 +222,8 @@ def _is_scan(page: pdfium.PdfPage, width: float, height: float) -> bool:
 
 
 def _ocr_page(page: pdfium.PdfPage, number: int) -> tuple[list[Line], list, str]:
-    """A page without a text layer, read by Tesseract; a clear error when it is not installed."""
-    try:
-        found = ocr_lines(page)
-    except OcrUnavailable as exc:
-        raise NoTextLayer(f"page {number} has no text layer (a scan) and OCR is not available: {exc}", error_type="ocr_unavailable") from exc
+    """A page without a text layer, read by Tesseract (OcrUnavailable when it is not installed)."""
+    found = ocr_lines(page)
     lines = [Line(text=t, page=number, top=top, last_top=top, bottom=bottom, x0=x0, x1=x1, size=size) for t, top, bottom, x0, x1, size in found]
     return lines, [], ("ocr" if lines else "empty")
 
@@ -277,6 +279,9 @@ def _reindex_superscripts(page: Page, keep: list[Line]) -> None:
     ]
 
 
+LABEL_LINE = re.compile(r"^\s*(?:\d{1,2}(?:\s*(?:,|en|&)\s*\d{1,2})*\s*[.)]|[a-z]\))(?:\s|$)")
+
+
 def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.strip().lower())
 
@@ -297,6 +302,7 @@ def strip_furniture(pages: list[Page]) -> None:
             for ln in page.lines
             if not (
                 in_margin(ln, page)
+                and not LABEL_LINE.match(ln.text)  # "3." alone on the first line of a page is an item
                 and (
                     PAGE_NUMBER.match(ln.text)
                     or _furniture_key(ln.text) in repeated
@@ -365,15 +371,20 @@ def join_lines(parts: list[str]) -> str:
 
 
 def clean_pages(path: Path, pages: list[Page]) -> list[Page]:
-    """Clean lines, cut tables (pdfplumber, ruling pages only), furniture and footnotes."""
-    for page in pages:
-        for ln in page.lines:
-            ln.text = clean_line(ln.text)
+    """Cut tables (pdfplumber, ruling pages only), furniture and footnotes, then clean lines.
+
+    Footnote markers are removed at the offsets pdfium gave, so the characters are cleaned
+    (ligatures, soft hyphens, spaces) only afterwards.
+    """
     read_tables(path, pages)
     drop_tables(pages)
     strip_furniture(pages)
     for page in pages:
         split_footnotes(page)
+        for ln in page.lines:
+            ln.text = clean_line(ln.text)
+        for fn in page.footnotes:
+            fn.text = clean_line(fn.text)
         page.lines = [ln for ln in page.lines if ln.text]
     return pages
 

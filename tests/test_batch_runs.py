@@ -217,3 +217,73 @@ def test_force_and_version_bump_reprocess(corpus: Path, tmp_path: Path, monkeypa
 
     monkeypatch.setattr(pipeline.run, "__version__", "999.0")
     assert extract(corpus, out, options=RunOptions(in_process=True)).processed == 13
+
+
+def test_renamed_failed_file_keeps_its_error(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "a.pdf").write_text("<html>not a pdf</html>")
+    extract(raw, out, options=RunOptions(workers=1))
+    (raw / "a.pdf").rename(raw / "b.pdf")
+    summary = extract(raw, out, options=RunOptions(workers=1))
+    assert summary.failed == 1 and summary.processed == 0
+    errors = pq.read_table(out / "errors.parquet").to_pylist()
+    assert [(e["source_file"], e["error_type"]) for e in errors] == [("b.pdf", "not_pdf")]
+    files = pq.read_table(out / "files.parquet").to_pylist()
+    assert [(f["source_file"], f["status"], f["doc_id"]) for f in files] == [("b.pdf", "error", None)]
+
+
+def test_damaged_table_makes_the_next_run_redo_the_documents(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    extract(corpus, out, options=RunOptions(workers=2))
+    want = _digests(out)
+    (out / "amounts.parquet").write_bytes(b"not parquet any more")
+    summary = extract(corpus, out, options=RunOptions(workers=2))
+    assert summary.processed == 13
+    assert _digests(out) == want
+
+
+def test_transient_failures_are_retried(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.executors as ex
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(ex, "process_pdf", _hang_on_second)
+    extract(corpus, out, options=RunOptions(workers=2, timeout=2))
+    monkeypatch.undo()
+    summary = extract(corpus, out, options=RunOptions(workers=2))
+    assert summary.processed == 1  # only the file that timed out
+    assert pq.read_table(out / "documents.parquet").num_rows == 12
+
+
+def test_unlistable_folder_stops_the_run_instead_of_removing_rows(corpus: Path, tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(corpus, raw / "2023")
+    extract(raw, out, options=RunOptions(workers=2))
+    before = _digests(out)
+    import pipeline.run as run_module
+
+    real_walk = os.walk
+
+    def failing_walk(top, **kw):
+        kw["onerror"](PermissionError(13, "Permission denied", str(raw / "2023")))
+        return real_walk(top, **kw)
+
+    run_module.os.walk = failing_walk
+    try:
+        proc_exc = None
+        try:
+            extract(raw, out, options=RunOptions(workers=1))
+        except run_module.InputUnreadable as exc:
+            proc_exc = exc
+    finally:
+        run_module.os.walk = real_walk
+    assert proc_exc is not None and "would count as removed" in str(proc_exc)
+    assert _digests(out) == before
+
+
+def test_symlink_loop_is_walked_once(corpus: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    os.symlink(raw, raw / "loop")
+    summary = extract(raw, tmp_path / "out", options=RunOptions(workers=2))
+    assert summary.seen == 13

@@ -24,7 +24,6 @@ CURRENCY_AFTER = r"(?:euro|EUR|€|frank|BEF)"
 # Belgian francs (before 2002) are money too, in their own currency.
 CURRENCY_CODES = {"euro": "EUR", "eur": "EUR", "€": "EUR", "frank": "BEF", "bef": "BEF", "keur": "EUR", "k€": "EUR"}
 KILO_EURO = r"(?:kEUR|k€|KEUR)"
-UNIT = r"(?:ton|kWh|MWh|GWh|m²|m2|m3|m³|km|kg|liter|uur|dag|maand|jaar|inwoner|leerling|deelnemer|persoon|woning|gezin|kind|ha|hectare|student|vat|stuk|uur)"
 QUALIFIER = r"(?:circa|ca\.|ongeveer|zo'n|zo’n|meer\s+dan|minder\s+dan|minstens|minimaal|maximaal|maximum|tot|ruim|bijna|nagenoeg|om\s+en\s+bij|rond|hoogstens)"
 NUM = rf"(?P<num>-?{NUMBER}|{WORD_NUMBER_ANY_CASE})"
 
@@ -32,7 +31,7 @@ MONEY_BEFORE = re.compile(rf"(?<![\w])(?P<cur>€|EUR)\s*(?P<num>{NUMBER})(?:\s+
 MONEY_AFTER = re.compile(rf"(?<![\w.,]){NUM}(?:\s*(?P<scale>{SCALE}))?\s*(?P<cur>{CURRENCY_AFTER}|{KILO_EURO})(?![\w])")
 PERCENT = re.compile(rf"(?<![\w.,]){NUM}\s*(?P<pct>%|procent|percent)(?![\w])")
 # "euro per <noun>" and "euro/<noun>": the noun, whatever it is, is the denominator.
-UNIT_AFTER = re.compile(r"(?:\s*/\s*|\s+per\s+)(?P<unit>[a-zà-ÿ][a-zà-ÿ²³23]*)\b")
+UNIT_AFTER = re.compile(r"(?:\s*/\s*|\s+per\s+)(?P<unit>[a-zA-Zà-ÿ][a-zA-Zà-ÿ²³23]*)\b")
 QUAL_BEFORE = re.compile(rf"(?<![\w])(?P<qual>{QUALIFIER})\s+$", re.IGNORECASE)
 # A bare number sharing the scale/currency of the next amount: "tussen 5 en 10 miljoen euro".
 SHARED_LEFT = re.compile(rf"(?<![\w.,])(?P<num>{NUMBER}|{WORD_NUMBER})(?P<link>\s+(?:en|tot|à|a|of|naar)\s+|\s*[-–]\s*)$")

@@ -7,6 +7,7 @@ sentence fills the instrument fields only.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -109,19 +110,18 @@ def _breaks(text: str):
         yield b
 
 
-def _sentence(text: str, pos: int) -> tuple[int, int]:
-    start, end = 0, len(text)
-    for b in _breaks(text):
-        if b.end() <= pos:
-            start = b.end()
-        elif b.start() >= pos:
-            end = b.start() + 1
-            break
-    return start, end
+def _sentence(text: str, pos: int, breaks: list[tuple[int, int]]) -> tuple[int, int]:
+    """The sentence around pos, from the (start, end) of the text's sentence breaks."""
+    i = bisect.bisect_right(breaks, (pos, pos)) - 1
+    while i >= 0 and breaks[i][1] > pos:
+        i -= 1
+    start = breaks[i][1] if i >= 0 else 0
+    nxt = next((b for b in breaks[i + 1 :] if b[0] >= pos), None)
+    return start, (nxt[0] + 1 if nxt else len(text))
 
 
-def _instrument_in_sentence(text: str, start: int, end: int) -> re.Match[str] | None:
-    s0, s1 = _sentence(text, start)
+def _instrument_in_sentence(text: str, start: int, end: int, breaks: list[tuple[int, int]]) -> re.Match[str] | None:
+    s0, s1 = _sentence(text, start, breaks)
     best = None
     for m in INSTRUMENT.finditer(text, s0, s1):
         if start <= m.start() < end:
@@ -152,6 +152,7 @@ def _ordinal(word: str) -> int:
 def find_articles(text: str) -> list[ArticleMention]:
     """Every article reference in one part's text, one row per article."""
     out: list[ArticleMention] = []
+    breaks: list[tuple[int, int]] | None = None  # computed once, on the first reference that needs it
     for ref in REFERENCE.finditer(text):
         plural = ref.group("word").lower() in ("artikelen", "artikels", "artt.")
         list_text = ref.group("list")
@@ -194,7 +195,9 @@ def find_articles(text: str) -> list[ArticleMention]:
             if near and near.group("head")[:1].isupper():
                 span_start = near.start()
             else:
-                near = _instrument_in_sentence(text, ref.start(), end_of_list)
+                if breaks is None:
+                    breaks = [(b.start(), b.end()) for b in _breaks(text)]
+                near = _instrument_in_sentence(text, ref.start(), end_of_list, breaks)
             if near:
                 itype, iname = classify_instrument(near.group("head"))
                 idate = near.groupdict().get("idate")

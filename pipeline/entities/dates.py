@@ -79,7 +79,16 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def _year2(y1: str, y2: str) -> int:
-    return int(y2) if len(y2) == 4 else int(y1[:2] + y2)
+    """Second year of a range: "2022-23" is 2023, "1999-00" is 2000."""
+    if len(y2) == 4:
+        return int(y2)
+    year = int(y1[:2] + y2)
+    return year + 100 if year < int(y1) else year
+
+
+def _two_digit_year(yy: str, pivot: int = 40) -> int:
+    """ "27/4/23" is 2023, "1/12/97" is 1997: the archive starts in 1995 (a fixed pivot keeps reruns identical)."""
+    return 2000 + int(yy) if int(yy) <= pivot else 1900 + int(yy)
 
 
 def _safe_date(y: int, m: int, d: int) -> dt.date | None:
@@ -99,7 +108,7 @@ def parse_full_date(text: str) -> dt.date | None:
     m = NUMERIC.fullmatch(s)
     if m:
         y = m.group("year")
-        year = int(y) if len(y) == 4 else 2000 + int(y)
+        year = int(y) if len(y) == 4 else _two_digit_year(y)
         return _safe_date(year, int(m.group("mon")), int(m.group("day")))
     import dateparser
 
@@ -187,7 +196,7 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         y = m.group("year")
         if len(y) == 2 and m.group("sep") != "/":
             continue
-        year = int(y) if len(y) == 4 else 2000 + int(y)
+        year = int(y) if len(y) == 4 else _two_digit_year(y)
         d = _safe_date(year, int(m.group("mon")), int(m.group("day")))
         if d:
             add(m.start(), m.end(), start=d, end=d, precision="day")
@@ -307,7 +316,7 @@ def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | N
 PRECISION_ORDER = {"day": 0, "month": 1, "season": 2, "quarter": 2, "year": 3}
 
 
-def _combine_ranges(text: str, points: list[DateMention], doc_date: dt.date | None) -> list[DateMention]:
+def _combine_ranges(text: str, points: list[DateMention]) -> list[DateMention]:
     """Two points joined by "tot (en met)" after "van/vanaf/tussen" become one range mention."""
     out: list[DateMention] = []
     i = 0
@@ -318,17 +327,17 @@ def _combine_ranges(text: str, points: list[DateMention], doc_date: dt.date | No
             between = text[a.char_end : b.char_start]
             opener = ending_at(RANGE_OPEN, text, a.char_start)
             link = RANGE_LINK.match(between)
+            # "de periode 2026 tot en met 2032": a point with its time noun opens the range itself.
             noun_open = a.precision == "year" and not a.text[:1].isdigit() and a.qualifier is None
-            if noun_open and link and a.start and b.end:
-                opener = re.compile(r"").match(text, a.char_start)
-            if link and opener and opener.end() == a.char_start and a.start and b.end:
+            range_start = opener.start() if opener else (a.char_start if noun_open else None)
+            if link and range_start is not None and a.start and b.end:
                 start = a.start
-                if a.year_inferred and b.end and not b.year_inferred:
+                if a.year_inferred and not b.year_inferred:
                     start = _safe_date(b.end.year, a.start.month, a.start.day) or a.start
-                elif re.fullmatch(r"\s*(?:tot\s+en\s+met|tot|en|[-–])\s*", between) and a.precision == "day" and start > b.end:
-                    start = a.start
+                if start > b.end:  # "van 15 december tot 15 januari 2024": the start is in the year before
+                    start = _safe_date(start.year - 1, start.month, start.day) or start
                 precision = max(a.precision, b.precision, key=lambda p: PRECISION_ORDER[p])
-                s = opener.start()
+                s = range_start
                 out.append(
                     DateMention(
                         char_start=s,
@@ -357,7 +366,7 @@ def _bare_day_before_month(text: str, points: list[DateMention]) -> list[DateMen
             m = ending_at(BARE_MONTH_OPEN, text, p.char_start)
             if m:
                 mon = _month(m.group("month"))
-                out.append(DateMention(char_start=m.start("month"), char_end=m.end("month"), text=m.group("month"), start=dt.date(p.start.year, mon, 1), end=_month_end(p.start.year, mon), precision="month"))
+                out.append(DateMention(char_start=m.start("month"), char_end=m.end("month"), text=m.group("month"), start=dt.date(p.start.year, mon, 1), end=_month_end(p.start.year, mon), precision="month", year_inferred=p.year_inferred))
             continue
         if p.precision != "day" or p.start is None:
             continue
@@ -365,7 +374,7 @@ def _bare_day_before_month(text: str, points: list[DateMention]) -> list[DateMen
         if m:
             d = _safe_date(p.start.year, p.start.month, int(m.group("day")))
             if d:
-                out.append(DateMention(char_start=m.start("day"), char_end=m.end("day"), text=m.group("day"), start=d, end=d, precision="day"))
+                out.append(DateMention(char_start=m.start("day"), char_end=m.end("day"), text=m.group("day"), start=d, end=d, precision="day", year_inferred=p.year_inferred))
     out.sort(key=lambda x: x.char_start)
     return out
 
@@ -373,7 +382,7 @@ def _bare_day_before_month(text: str, points: list[DateMention]) -> list[DateMen
 def find_dates(text: str, doc_date: dt.date | None = None) -> list[DateMention]:
     """Every date mention of one part's text, in text order."""
     points = _bare_day_before_month(text, _points(text, doc_date))
-    mentions = _combine_ranges(text, points, doc_date)
+    mentions = _combine_ranges(text, points)
     for m in mentions:
         if m.kind == "point":
             q = ending_at(QUAL_BEFORE, text, m.char_start)
