@@ -31,6 +31,14 @@ class DocResult:
     # Seconds per stage, and per page (number, pypdfium2, pdfplumber): for `schv bench`.
     cost: dict = field(default_factory=dict)
 
+    @classmethod
+    def failure(cls, source_file: str, sha: str | None, stage: str, error_type: str, message: str) -> DocResult:
+        """A file that could not be processed: the row it gets in `errors`."""
+        return cls(
+            source_file=source_file, sha256=sha, doc_id=None,
+            error={"source_file": source_file, "sha256": sha, "stage": stage, "error_type": error_type, "message": message},
+        )
+
 
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
@@ -42,15 +50,6 @@ def file_sha256(path: Path) -> str:
 
 def doc_id_of(sha256: str) -> str:
     return sha256[:16]
-
-
-def _error(source_file: str, sha: str | None, stage: str, error_type: str, message: str) -> DocResult:
-    return DocResult(
-        source_file=source_file,
-        sha256=sha,
-        doc_id=None,
-        error={"source_file": source_file, "sha256": sha, "stage": stage, "error_type": error_type, "message": message},
-    )
 
 
 def build_rows(doc_id: str, source_file: str, sha: str, pages: list[Page], seg: Segmented) -> dict[str, list[dict]]:
@@ -123,7 +122,7 @@ def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResu
     try:
         sha = sha or file_sha256(path)
     except OSError as exc:
-        return _error(source_file, None, "read", "unreadable", f"cannot read file: {exc.strerror or exc}")
+        return DocResult.failure(source_file, None, "read", "unreadable", f"cannot read file: {exc.strerror or exc}")
     doc_id = doc_id_of(sha)
     try:
         stage = "text"
@@ -142,12 +141,12 @@ def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResu
             to_arrow(table, table_rows_)  # a value the schema cannot hold fails this file, not the run
         t3 = time.perf_counter()
     except DocumentError as exc:
-        return _error(source_file, sha, exc.stage, exc.error_type, str(exc))
+        return DocResult.failure(source_file, sha, exc.stage, exc.error_type, str(exc))
     except MemoryError:
-        return _error(source_file, sha, stage, "out_of_memory", "ran out of memory (worker memory limit, see --memory-mb)")
+        return DocResult.failure(source_file, sha, stage, "out_of_memory", "ran out of memory (worker memory limit, see --memory-mb)")
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the batch
         last = traceback.extract_tb(exc.__traceback__)[-1]
-        return _error(
+        return DocResult.failure(
             source_file, sha, stage, "internal_error",
             f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})",
         )

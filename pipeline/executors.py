@@ -32,10 +32,7 @@ class Task:
 
 
 def failed(task: Task, stage: str, error_type: str, message: str) -> DocResult:
-    return DocResult(
-        task.source_file, task.sha256, None,
-        error={"source_file": task.source_file, "sha256": task.sha256, "stage": stage, "error_type": error_type, "message": message},
-    )
+    return DocResult.failure(task.source_file, task.sha256, stage, error_type, message)
 
 
 def _limit_memory(memory_mb: int) -> None:

@@ -214,11 +214,17 @@ def _take_title(lines: list[Line], starts: list[bool], i: int, seg: Segmented) -
     return j
 
 
+def header_index(lines: list[Line]) -> int | None:
+    """Where "SCHRIFTELIJKE VRAAG" stands, among the first lines (a stray line may precede it)."""
+    return next((i for i, ln in enumerate(lines[:5]) if HEADER_START.match(ln.text.strip())), None)
+
+
 def looks_like_question(pages: list[Page]) -> None:
     """Raise NotAWrittenQuestion unless a header or an answer block is printed somewhere."""
-    texts = [ln.text.strip() for p in pages for ln in p.lines]
-    if any(HEADER_START.match(t) for t in texts[:5]):
+    lines = [ln for p in pages for ln in p.lines]
+    if header_index(lines) is not None:
         return
+    texts = [ln.text.strip() for ln in lines]
     if any(ANSWER_START.match(t) and ANSWER_REF.match(n) for t, n in pairwise(texts)):
         return
     raise NotAWrittenQuestion("no 'SCHRIFTELIJKE VRAAG' header and no 'ANTWOORD op vraag nr.' block")
@@ -229,9 +235,12 @@ def segment(pages: list[Page]) -> Segmented:
     lines = [ln for p in pages for ln in p.lines]
     if not lines:
         raise NotAWrittenQuestion("no running text after removing page furniture")
+    header_at = header_index(lines)
+    if header_at:
+        lines = lines[header_at:]  # what stands above the header is not part of the question
     starts = paragraph_starts(lines)
     seg = Segmented()
-    has_header = bool(HEADER_START.match(lines[0].text))
+    has_header = header_at is not None
     answer_at = _find_answer_block(lines)
     if not has_header and answer_at is None:
         raise NotAWrittenQuestion(
