@@ -16,7 +16,7 @@ from pipeline import __version__
 from pipeline.answer_tables import table_rows
 from pipeline.entities import ENTITY_TABLES, extract_entities
 from pipeline.errors import DocumentError
-from pipeline.schema import to_arrow
+from pipeline.schema import check_values
 from pipeline.segment import Segmented, looks_like_question, segment
 from pipeline.text import MIN_PAGE_CHARS, Page, clean_pages, read_pages
 
@@ -138,7 +138,7 @@ def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResu
         rows = build_rows(doc_id, source_file, sha, pages, seg)
         stage = "tables"
         for table, table_rows_ in rows.items():
-            to_arrow(table, table_rows_)  # a value the schema cannot hold fails this file, not the run
+            check_values(table, table_rows_)  # a value the schema cannot hold fails this file, not the run
         t3 = time.perf_counter()
     except DocumentError as exc:
         return DocResult.failure(source_file, sha, exc.stage, exc.error_type, str(exc))

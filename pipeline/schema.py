@@ -87,6 +87,33 @@ def to_arrow(name: str, rows: list[dict]) -> pa.Table:
     return table
 
 
+@cache
+def _numeric_fields(name: str) -> tuple[tuple[str, str], ...]:
+    return tuple((f["name"], f["arrow"]) for f in load(name).fields if f["arrow"].startswith(("decimal", "int")))
+
+
+def check_values(name: str, rows: list[dict]) -> None:
+    """The cheap part of to_arrow for one document: numbers the Parquet types can hold.
+
+    Run per document, so that one odd value ("0,00000000001 euro") fails that document
+    instead of the whole run, without converting every row twice.
+    """
+    for field, arrow in _numeric_fields(name):
+        m = re.fullmatch(r"decimal\((\d+),(\d+)\)", arrow)
+        bits = 31 if arrow == "int32" else 63
+        for row in rows:
+            v = row.get(field)
+            if v is None:
+                continue
+            if m:
+                _, digits, exp = v.as_tuple()
+                scale, int_digits = max(0, -exp), max(0, len(digits) + exp)
+                if scale > int(m.group(2)) or int_digits + int(m.group(2)) > int(m.group(1)):
+                    raise SchemaError(f"{name}.{field}: {v} does not fit {arrow}")
+            elif not -(2**bits) <= v < 2**bits:
+                raise SchemaError(f"{name}.{field}: {v} does not fit {arrow}")
+
+
 def validate(name: str, table: pa.Table, known_doc_ids: set[str] | None = None) -> None:
     """Required columns non-null, primary key unique, every doc_id known."""
     schema = load(name)

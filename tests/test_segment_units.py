@@ -155,3 +155,19 @@ def test_join_lines(lines: list[str], joined: str) -> None:
     from pipeline.text import join_lines
 
     assert join_lines(lines) == joined
+
+
+@pytest.mark.parametrize(
+    ("value", "fits"),
+    [("0.0492765", True), ("14282612.00", True), ("1.5E+9", True), ("0.00000000001", False), ("1E+40", False), ("-5.2", True)],
+)
+def test_amount_values_must_fit_their_parquet_type(value: str, fits: bool) -> None:
+    from decimal import Decimal
+
+    from pipeline.schema import SchemaError, check_values
+
+    if fits:
+        check_values("amounts", [{"value": Decimal(value)}])
+    else:
+        with pytest.raises(SchemaError):
+            check_values("amounts", [{"value": Decimal(value)}])
