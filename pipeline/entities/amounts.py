@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from text_to_num import text2num
 
-from pipeline.entities.context import either_case, ending_at
+from pipeline.entities.context import Claims, either_case, ending_at
 
 NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 WORD_NUMBER = r"(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend)"
@@ -103,13 +103,11 @@ def _at_units(rx: re.Pattern[str], text: str, units: list[int]):
 def find_amounts(text: str) -> list[AmountMention]:
     """Every money amount and percentage in one part's text, in text order."""
     found: list[AmountMention] = []
-    taken = bytearray(len(text) + 1)
+    claims = Claims(len(text))
 
     def add(m: AmountMention) -> bool:
-        if any(taken[m.char_start : m.char_end]):
+        if not claims.claim(m.char_start, m.char_end):
             return False
-        for i in range(m.char_start, m.char_end):
-            taken[i] = 1
         found.append(m)
         return True
 

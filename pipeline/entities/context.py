@@ -20,3 +20,20 @@ def either_case(*words: str) -> str:
     the same under IGNORECASE; sentence-initial capitals are the only variant we meet.
     """
     return "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" if w[0].isalpha() else re.escape(w) for w in words)
+
+
+class Claims:
+    """Character spans already taken by an earlier (longer) mention: later ones may not overlap."""
+
+    def __init__(self, length: int):
+        self._taken = bytearray(length + 1)
+
+    def claim(self, start: int, end: int) -> bool:
+        """Take start..end unless any of it is taken; whether it was taken now."""
+        if any(self._taken[start:end]):
+            return False
+        self._taken[start:end] = b"\x01" * (end - start)
+        return True
+
+    def taken(self, pos: int) -> bool:
+        return bool(self._taken[pos])

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.entities.context import either_case, ending_at
+from pipeline.entities.context import Claims, either_case, ending_at
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "mar": 3,
@@ -173,14 +173,11 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
     """All point mentions, longest match first, no overlaps."""
     found: list[DateMention] = []
     years, months = _anchors(text)
-    taken = bytearray(len(text) + 1)
+    claims = Claims(len(text))
 
     def add(s0: int, e0: int, **kw: object) -> None:
-        if any(taken[s0:e0]):
-            return
-        for i in range(s0, e0):
-            taken[i] = 1
-        found.append(DateMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
+        if claims.claim(s0, e0):
+            found.append(DateMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
 
     for m in _around_years(DAY_MONTH_YEAR, text, months, back=28, ahead=24):
         month, day = _month(m.group("month")), int(m.group("day"))
@@ -214,7 +211,7 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         qual = m.group("qual").lower() if m.group("qual") else None
         add(m.start(), m.end(), start=dt.date(year, month, 1), end=_month_end(year, month), precision="month", qualifier=qual)
     for m in YEAR_OR_RANGE.finditer(text):
-        if taken[m.start()]:
+        if claims.taken(m.start()):
             continue
         y1 = int(m.group("y1"))
         y2 = _year2(m.group("y1"), m.group("y2")) if m.group("y2") else None
@@ -236,7 +233,7 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         for mention in sorted(found, key=lambda x: x.char_start):
             if mention.precision == "year" and mention.kind == "range":
                 m = LISTED_RANGE.match(text, mention.char_end)
-                if m and not taken[m.start("y1")]:
+                if m and not claims.taken(m.start("y1")):
                     y1, y2 = int(m.group("y1")), _year2(m.group("y1"), m.group("y2"))
                     if y2 > y1:
                         add(m.start("y1"), m.end(), start=dt.date(y1, 1, 1), end=dt.date(y2, 12, 31), precision="year", kind="range")
@@ -245,7 +242,7 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
             if mention.precision != "year" or mention.kind != "point":
                 continue
             m = LISTED_YEAR.match(text, mention.char_end)
-            if m and not taken[m.start("year")]:
+            if m and not claims.taken(m.start("year")):
                 y = int(m.group("year"))
                 add(m.start("year"), m.end(), start=dt.date(y, 1, 1), end=dt.date(y, 12, 31), precision="year")
                 changed = True

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pipeline.entities.context import ending_at
+from pipeline.entities.context import Claims, ending_at
 from pipeline.entities.dates import parse_full_date
 
 DATE = r"(?P<date>(?:[12]\d|3[01]|0?[1-9])\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)(?:\s+(?:19|20)\d\d)?|(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])/(?:19|20)\d\d)"
@@ -100,14 +100,11 @@ def _date(s: str | None, doc_date: dt.date | None) -> dt.date | None:
 def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMention]:
     """Every reference to another parliamentary document in one part's text."""
     out: list[DocRefMention] = []
-    taken = bytearray(len(text) + 1)
+    claims = Claims(len(text))
 
     def add(s0: int, e0: int, **kw: object) -> None:
-        if any(taken[s0:e0]):
-            return
-        for i in range(s0, e0):
-            taken[i] = 1
-        out.append(DocRefMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
+        if claims.claim(s0, e0):
+            out.append(DocRefMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
 
     for m in URL.finditer(text) if "vlaamsparlement" in text else ():
         end = m.end()
