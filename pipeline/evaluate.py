@@ -130,7 +130,7 @@ def evaluate(devset: Path, pdf_dir: Path) -> tuple[dict[str, Score], dict[str, l
 
 def main(devset: Path, pdf_dir: Path, details: bool = False) -> int:
     scores, meta, docs = evaluate(devset, pdf_dir)
-    print(f"development set: {docs} documents ({devset})\n")
+    print(f"annotated set: {docs} documents ({devset})\n")
     print(f"{'table':<14}{'gold':>6}{'pred':>6}{'P':>8}{'R':>8}{'F1':>8}{'target':>8}")
     for t, s in scores.items():
         flag = "" if s.f1 >= TARGETS[t] else "  below target"
