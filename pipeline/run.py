@@ -1,10 +1,10 @@
-"""Stage 4, tables: the batch. Finds new and changed PDFs, runs them, merges and writes.
+"""The batch: finds new and changed PDFs, runs them, merges and writes the tables.
 
 Incremental by content: a file whose size and mtime are unchanged keeps its recorded
-hash; a hash already processed by this pipeline version is not processed again. Results
-are checkpointed per document while the run goes, and the tables are rewritten once at
-the end, `files` last: a run killed at any moment leaves the previous tables readable and
-the next run picks up where it stopped.
+hash; a hash already processed by this pipeline version is not processed again. Each
+finished document is appended to a journal while the run goes, and the tables are
+rewritten once at the end, `files` last: a run killed at any moment leaves the previous
+tables readable and the next run picks up where it stopped.
 """
 
 from __future__ import annotations
@@ -148,18 +148,20 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
             log.info("processed %d/%d files (%.1f s)", len(results), len(todo), time.monotonic() - started)
 
     tasks = [executors.Task(f.path, f.source_file, f.sha256) for f in todo]
-    if not tasks:
-        return results
-    if opts.scheduler:
-        log.info("running %d file(s) on the Dask cluster at %s", len(tasks), opts.scheduler)
-        executors.run_dask(tasks, done, scheduler=opts.scheduler)
-    elif opts.in_process:
-        executors.run_in_process(tasks, done)
-    else:
-        executors.run_local(tasks, done, workers=opts.workers, timeout=opts.timeout, memory_mb=opts.memory_mb, max_tasks=opts.max_tasks)
-    journal.close()
-    if bar is not None:
-        bar.close()
+    try:
+        if not tasks:
+            pass
+        elif opts.scheduler:
+            log.info("running %d file(s) on the Dask cluster at %s", len(tasks), opts.scheduler)
+            executors.run_dask(tasks, done, scheduler=opts.scheduler)
+        elif opts.in_process:
+            executors.run_in_process(tasks, done)
+        else:
+            executors.run_local(tasks, done, workers=opts.workers, timeout=opts.timeout, memory_mb=opts.memory_mb, max_tasks=opts.max_tasks)
+    finally:
+        journal.close()
+        if bar is not None:
+            bar.close()
     return results
 
 
