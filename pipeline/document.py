@@ -81,7 +81,7 @@ def build_rows(doc_id: str, source_file: str, sha: str, pages: list[Page], seg: 
             "question_text": seg.question_text,
             "answer_text": seg.answer_text,
             "annexes": seg.annexes,
-            "warnings": seg.warnings,
+            "warnings": seg.warnings + [p.note for p in pages if p.note],
             "pipeline_version": __version__,
         }
     )

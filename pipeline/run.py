@@ -325,13 +325,23 @@ def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool,
 
 
 def status(raw_dir: Path, out_dir: Path) -> dict[str, list[str]]:
-    """What is processed, pending (new or changed on disk) and failed, without processing."""
+    """What is processed, pending (new, or changed content) and failed, without processing.
+
+    A file whose size or mtime changed is hashed, so a touched but unchanged file is not
+    reported as pending.
+    """
     previous = _previous(Path(out_dir))
     out: dict[str, list[str]] = {"processed": [], "pending": [], "failed": [], "removed": []}
     inputs = discover(Path(raw_dir)) if Path(raw_dir).is_dir() else []
     for f in inputs:
         old = previous.get(f.source_file)
-        if old is None or old["size"] != f.size or old["mtime_ns"] != f.mtime_ns or old["pipeline_version"] != __version__:
+        same = old is not None and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns
+        if old is not None and not same and f.size >= 0:
+            try:
+                same = file_sha256(f.path) == old["sha256"]
+            except OSError:
+                same = False
+        if old is None or not same or old["pipeline_version"] != __version__:
             out["pending"].append(f.source_file)
         elif old["status"] == "error":
             out["failed"].append(f.source_file)
@@ -339,4 +349,3 @@ def status(raw_dir: Path, out_dir: Path) -> dict[str, list[str]]:
             out["processed"].append(f.source_file)
     out["removed"] = sorted(set(previous) - {f.source_file for f in inputs})
     return out
-

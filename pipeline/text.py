@@ -77,6 +77,7 @@ class Page:
     superscripts: list[tuple[int, int, int, str]] = field(default_factory=list)
     tables: list[FoundTable] = field(default_factory=list)
     text_source: str = "text"  # "text" (PDF text layer), "ocr" (Tesseract) or "empty"
+    note: str | None = None  # why a page stayed empty, for the document's warnings
     # Seconds spent on this page by pypdfium2 and by pdfplumber: the benchmark attributes cost per page.
     t_read: float = 0.0
     t_tables: float = 0.0
@@ -176,7 +177,7 @@ def read_pages(path: Path) -> list[Page]:
             page = pdf[i]
             width, height = page.get_size()
             lines, supers = _page_lines(page, i + 1, height)
-            source = "text"
+            source, note = "text", None
             if sum(len(ln.text) for ln in lines) < MIN_PAGE_CHARS:
                 source = "empty"
                 if _is_scan(page, width, height):
@@ -184,6 +185,7 @@ def read_pages(path: Path) -> list[Page]:
                         lines, supers, source = _ocr_page(page, i + 1)
                     except OcrUnavailable as exc:
                         ocr_problem = str(exc)  # the page stays empty; fatal only if no page has text
+                        note = f"page {i + 1} is a scan and was not read: {exc}"
             pages.append(
                 Page(
                     number=i + 1,
@@ -194,6 +196,7 @@ def read_pages(path: Path) -> list[Page]:
                     chars=sum(len(ln.text) for ln in lines),
                     superscripts=supers,
                     text_source=source,
+                    note=note,
                 )
             )
             page.close()

@@ -164,3 +164,16 @@ def test_missing_input_folder_is_exit_2(tmp_path: Path) -> None:
     proc = schv("extract", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
     assert proc.returncode == 2
     assert "input folder not found" in proc.stderr
+
+
+def test_touched_but_unchanged_file_is_not_pending(tmp_path: Path, sv303_pdf: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    shutil.copy(sv303_pdf, raw / "a.pdf")
+    assert schv("extract", "--raw", str(raw), "--out", str(out)).returncode == 0
+    os.utime(raw / "a.pdf", ns=(1, 1))
+    proc = schv("status", "--raw", str(raw), "--out", str(out))
+    assert "processed: 1" in proc.stdout and "pending: 0" in proc.stdout
+    (raw / "a.pdf").write_bytes(sv303_pdf.read_bytes() + b"%changed\n")
+    proc = schv("status", "--raw", str(raw), "--out", str(out))
+    assert "pending: 1" in proc.stdout

@@ -46,3 +46,22 @@ def test_without_tesseract_the_file_gets_an_error_row_saying_how_to_install(rend
     assert res.error["error_type"] == "ocr_unavailable"
     assert res.error["stage"] == "text"
     assert "apt-get install tesseract-ocr tesseract-ocr-nld" in res.error["message"]
+
+
+def test_one_scanned_page_without_tesseract_is_a_warning_not_a_failure(render_spec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text PDF with one scanned page: the text is kept, the scan is named in `warnings`."""
+    import pypdfium2 as pdfium
+
+    monkeypatch.setattr(ocr, "check_tesseract", lambda: f"Tesseract is not installed; {ocr.INSTALL_HINT}")
+    text_pdf = render_spec(load_spec(SAMPLES / "sv303-2022-2023.json"))
+    scan = _rasterised(render_spec, tmp_path)
+    merged = pdfium.PdfDocument(str(text_pdf))
+    merged.import_pages(pdfium.PdfDocument(str(scan)), [0])
+    out = tmp_path / "mixed.pdf"
+    merged.save(str(out))
+    res = process_pdf(out, "mixed.pdf")
+    assert res.error is None, res.error
+    doc = res.rows["documents"][0]
+    assert doc["number"] == 303
+    assert any("is a scan and was not read" in w and "apt-get install" in w for w in doc["warnings"])
+    assert [p["text_source"] for p in res.rows["pages"]][-1] == "empty"
