@@ -103,3 +103,15 @@ def test_offsets_slice_the_part_text(result: DocResult) -> None:
     for table in ("items", "dates", "amounts", "article_refs", "doc_refs"):
         for m in result.rows[table]:
             assert parts[m["part"]][m["char_start"] : m["char_end"]] == m["text"]
+
+
+def test_text_stage_alone(sv303_pdf: Path) -> None:
+    """The text stage runs on its own: lines per page, page numbers gone, hyphens settled."""
+    from pipeline.text import extract_text
+
+    pages = extract_text(sv303_pdf)
+    assert len(pages) == 2
+    texts = [ln.text for p in pages for ln in p.lines]
+    assert texts[0].startswith("Wij-Zij-Netwerk")
+    assert not any(t.strip().isdigit() for t in texts)  # the page numbers are furniture
+    assert any(t == "ANTWOORD" for t in texts)
