@@ -10,10 +10,9 @@ import re
 import statistics
 from itertools import pairwise
 
+from pipeline.labels import ITEM_START, LABEL_ONLY
 from pipeline.text import Line, join_lines
 
-ITEM_START = re.compile(r"^(?:\d{1,2}(?:\s*(?:,|en|&)\s*\d{1,2})*\s*[.)]|[a-z]\)|-)(?:\s|$)")
-LABEL_ONLY = re.compile(r"^(?:\d{1,2}(?:\s*(?:,|en|&)\s*\d{1,2})*\s*[.)]|[a-z]\)|-)$")
 SENTENCE_END = re.compile(r"[.:?!;)\"”’]$")
 
 

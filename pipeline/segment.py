@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from pipeline.entities.dates import parse_full_date
 from pipeline.errors import NotAWrittenQuestion
+from pipeline.labels import LETTER_LABEL, NUMBER_LABEL
 from pipeline.layout import paragraph_starts, paragraphs
 from pipeline.text import Footnote, Line, Page
 
@@ -28,8 +29,6 @@ ANNEX_HEADING = re.compile(r"^BIJLAGEN?\s*:?\s*$")
 CO_MINISTERS = re.compile(r"Deze\s+vraag\s+werd\s+gesteld\s+aan\s+(?:de\s+)?ministers?\s+(.+)$", re.IGNORECASE | re.DOTALL)
 CO_MINISTER = re.compile(r"([^,()]+?)\s*\((\d+)\)")
 TITLE_SPLIT = re.compile(r"\s{2,}[-–]\s{2,}|\s+[-–]\s+")
-NUMBER_LABEL = re.compile(r"^(\d{1,2}(?:\s*(?:,|en|&)\s*\d{1,2})*)\s*[.)](?=\s|$)")
-LETTER_LABEL = re.compile(r"^([a-z])\)(?=\s|$)")
 PARTICLES = frozenset({"van", "de", "den", "der", "het", "ter", "ten", "te", "in", "'t", "vanden", "vander", "la", "le", "du", "des"})
 
 

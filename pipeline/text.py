@@ -21,6 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.cleanup import clean_line
 from pipeline.errors import BrokenPdf, EncryptedPdf, NotAPdf, NoTextLayer
+from pipeline.labels import LABEL_START
 from pipeline.ocr import OcrUnavailable, ocr_lines
 
 # A page with fewer characters than this is treated as a scan (no usable text layer).
@@ -282,9 +283,6 @@ def _reindex_superscripts(page: Page, keep: list[Line]) -> None:
     ]
 
 
-LABEL_LINE = re.compile(r"^\s*(?:\d{1,2}(?:\s*(?:,|en|&)\s*\d{1,2})*\s*[.)]|[a-z]\))(?:\s|$)")
-
-
 def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.strip().lower())
 
@@ -305,7 +303,7 @@ def strip_furniture(pages: list[Page]) -> None:
             for ln in page.lines
             if not (
                 in_margin(ln, page)
-                and not LABEL_LINE.match(ln.text)  # "3." alone on the first line of a page is an item
+                and not LABEL_START.match(ln.text)  # "3." alone on the first line of a page is an item
                 and (
                     PAGE_NUMBER.match(ln.text)
                     or _furniture_key(ln.text) in repeated
