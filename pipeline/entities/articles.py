@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.entities.context import ending_at
-from pipeline.entities.dates import parse_full_date
+from pipeline.entities.dates import ANY_YEAR, DAY_MONTH, parse_full_date
 
 ART_WORD = r"(?i:artikelen|artikels|artikel|art\.|artt\.)"
 ART_NUM = r"\d+(?:[./]\d+)*(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies)\b)?"
@@ -41,7 +41,7 @@ INSTRUMENT_HEAD = (
 )
 INSTRUMENT = re.compile(
     rf"(?P<inst>(?:de\s+|het\s+)?(?P<head>{INSTRUMENT_HEAD}))"
-    r"(?:\s+(?:van\s+)?(?P<idate>(?:[12]\d|3[01]|0?[1-9])\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s+(?:19|20)\d\d))?"
+    rf"(?:\s+(?:van\s+)?(?P<idate>{DAY_MONTH}\s+{ANY_YEAR}))?"
 )
 VAN_INSTRUMENT = re.compile(rf",?\s+(?:van\s+|(?=[A-Z]{{2,}}\b)){INSTRUMENT.pattern}")
 # An instrument printed right before the article word: "(Reglement artikel 81, ...)".

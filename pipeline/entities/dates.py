@@ -119,6 +119,11 @@ def parse_full_date(text: str) -> dt.date | None:
 # Anchors, found by literal-first patterns (Python's re skips ahead fast only on those).
 YEAR_ANCHOR = re.compile(r"19[5-9]\d|20\d\d")
 MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
+# A written day date without capture groups, for the finders that embed one (documents,
+# instruments); their dates may be older than the corpus, so any year from 1800 on.
+DAY_MONTH = rf"{DAY}\s+(?:{'|'.join(MONTH_NAMES)})"
+ANY_YEAR = r"(?:1[89]|20)\d\d"
+NUMERIC_DATE = rf"{DAY}/(?:1[0-2]|0?[1-9])/{ANY_YEAR}"
 MONTH_ANCHORS = (
     re.compile("|".join(MONTH_NAMES)),
     re.compile("|".join(m.capitalize() for m in MONTH_NAMES)),

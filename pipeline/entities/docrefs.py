@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from pipeline.entities.context import Claims, ending_at
-from pipeline.entities.dates import parse_full_date
+from pipeline.entities.dates import ANY_YEAR, DAY_MONTH, NUMERIC_DATE, parse_full_date
 
-DATE = r"(?P<date>(?:[12]\d|3[01]|0?[1-9])\s+(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)(?:\s+(?:19|20)\d\d)?|(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])/(?:19|20)\d\d)"
+DATE = rf"(?P<date>{DAY_MONTH}(?:\s+{ANY_YEAR})?|{NUMERIC_DATE})"
 SESSION = r"(?P<session>(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d))"
 NR = r"(?:nr\.?|nummer|n°)\s*"
 
