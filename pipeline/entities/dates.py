@@ -161,7 +161,7 @@ TEMPORAL_WORDS = frozenset({
 AFTER_YEAR_WORDS = frozenset({"en", "of", "dan", "als", "met"})
 
 
-def _around_years(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, ahead: int = 25):
+def _around(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, ahead: int = 25):
     """Matches of rx that contain an anchor (a year, a month name): rx is tried only near them."""
     last_end = -1
     for a in anchors:
@@ -184,7 +184,7 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         if claims.claim(s0, e0):
             found.append(DateMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
 
-    for m in _around_years(DAY_MONTH_YEAR, text, months, back=28, ahead=24):
+    for m in _around(DAY_MONTH_YEAR, text, months, back=28, ahead=24):
         month, day = _month(m.group("month")), int(m.group("day"))
         if m.group("year"):
             d = _safe_date(int(m.group("year")), month, day)
@@ -194,7 +194,7 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
             d = _safe_date(doc_date.year, month, day) if doc_date else None
             add(m.start(), m.end(), start=d, end=d, precision="day", year_inferred=doc_date is not None)
     numeric_anchors = years + [m.end() - 2 for m in SHORT_YEAR.finditer(text)] if "/" in text else years
-    for m in _around_years(NUMERIC, text, sorted(numeric_anchors), back=7, ahead=5):
+    for m in _around(NUMERIC, text, sorted(numeric_anchors), back=7, ahead=5):
         y = m.group("year")
         if len(y) == 2 and m.group("sep") != "/":
             continue
@@ -202,16 +202,16 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         d = _safe_date(year, int(m.group("mon")), int(m.group("day")))
         if d:
             add(m.start(), m.end(), start=d, end=d, precision="day")
-    for m in _around_years(QUARTER, text, years):
+    for m in _around(QUARTER, text, years):
         q = QUARTERS[m.group("q").lower()] if m.group("q") else int(m.group("qn"))
         year = int(m.group("year") or m.group("year2"))
         add(m.start(), m.end(), start=dt.date(year, 3 * q - 2, 1), end=_month_end(year, 3 * q), precision="quarter")
-    for m in _around_years(SEASON, text, years):
+    for m in _around(SEASON, text, years):
         year = int(m.group("year"))
         a, b = SEASONS[m.group("season").lower()]
         end = _month_end(year + 1, b) if b < a else _month_end(year, b)
         add(m.start(), m.end(), start=dt.date(year, a, 1), end=end, precision="season")
-    for m in _around_years(MONTH_YEAR_QUAL, text, months, back=12, ahead=24):
+    for m in _around(MONTH_YEAR_QUAL, text, months, back=12, ahead=24):
         year, month = int(m.group("year")), _month(m.group("month"))
         qual = m.group("qual").lower() if m.group("qual") else None
         add(m.start(), m.end(), start=dt.date(year, month, 1), end=_month_end(year, month), precision="month", qualifier=qual)
