@@ -7,6 +7,7 @@ Returns rows per table, or one `errors` row; never raises for a bad file, so a b
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -14,20 +15,26 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.answer_tables import table_rows
+from pipeline.bulletin import BulletinSplit, is_bulletin
 from pipeline.entities import ENTITY_TABLES, extract_entities
-from pipeline.errors import DocumentError
+from pipeline.errors import DocumentError, NotAWrittenQuestion
 from pipeline.schema import check_values
 from pipeline.segment import Segmented, looks_like_question, segment
+from pipeline.split import Split, pages_between, split
 from pipeline.text import MIN_PAGE_CHARS, Page, clean_pages, read_pages
+from pipeline.word import convert_to_pdf, is_word_file
 
 
 @dataclass
 class DocResult:
+    """What one file gave: rows of every table for each question it holds, or one `errors` row."""
+
     source_file: str
     sha256: str | None
-    doc_id: str | None
+    doc_ids: list[str] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
     error: dict | None = None
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole (files.warnings)
     # Seconds per stage, and per page (number, pypdfium2, pdfplumber): for `schv bench`.
     cost: dict = field(default_factory=dict)
 
@@ -35,7 +42,7 @@ class DocResult:
     def failure(cls, source_file: str, sha: str | None, stage: str, error_type: str, message: str) -> DocResult:
         """A file that could not be processed: the row it gets in `errors`."""
         return cls(
-            source_file=source_file, sha256=sha, doc_id=None,
+            source_file=source_file, sha256=sha,
             error={"source_file": source_file, "sha256": sha, "stage": stage, "error_type": error_type, "message": message},
         )
 
@@ -48,21 +55,45 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def doc_id_of(sha256: str) -> str:
-    return sha256[:16]
+def doc_id_of(sha256: str, ordinal: int = 1, count: int = 1) -> str:
+    """A question's id: the file's hash, and its place in the file when the file holds several.
+
+    A file of one question keeps the id it had before files could hold several.
+    """
+    return sha256[:16] if count == 1 else f"{sha256[:16]}-{ordinal}"
 
 
-def build_rows(doc_id: str, source_file: str, sha: str, pages: list[Page], seg: Segmented) -> dict[str, list[dict]]:
-    """Rows of every table for one segmented document."""
+@dataclass(frozen=True)
+class Place:
+    """Where a question sits: its file and what holds it (documents.ordinal, container, bulletin_*)."""
+
+    source_file: str
+    sha256: str
+    page_count: int
+    ordinal: int = 1
+    container: str = "written_question"
+    bulletin: BulletinSplit | None = None
+
+
+def build_rows(doc_id: str, place: Place, pages: list[Page], seg: Segmented) -> dict[str, list[dict]]:
+    """Rows of every table for one segmented question; `pages` are the pages it stands on."""
     rows: dict[str, list[dict]] = {t: [] for t in ("documents", "pages", "items", "footnotes", *ENTITY_TABLES)}
     rows["answer_tables"], rows["answer_table_cells"] = table_rows(doc_id, pages, seg.answer_page)
+    bulletin = place.bulletin
     rows["documents"].append(
         {
             "doc_id": doc_id,
-            "source_file": source_file,
-            "source_files": [source_file],
-            "sha256": sha,
-            "page_count": len(pages),
+            "source_file": place.source_file,
+            "source_files": [place.source_file],
+            "sha256": place.sha256,
+            "page_count": place.page_count,
+            "ordinal": place.ordinal,
+            "first_page": seg.first_page,
+            "last_page": seg.last_page,
+            "container": place.container,
+            "bulletin_number": bulletin.number if bulletin else None,
+            "bulletin_date": bulletin.date if bulletin else None,
+            "bulletin_session": bulletin.session if bulletin else None,
             "doc_type": seg.doc_type,
             "session": seg.session,
             "number": seg.number,
@@ -116,26 +147,87 @@ def build_rows(doc_id: str, source_file: str, sha: str, pages: list[Page], seg: 
     return rows
 
 
+def segment_pieces(pieces: list[list[Page]], warnings: list[str]) -> list[Segmented]:
+    """Each written question of a file segmented; one that is no question is a file warning."""
+    found: list[Segmented] = []
+    for piece in pieces:
+        first, last = piece[0].number, piece[-1].number
+        try:
+            seg = segment(piece)
+        except NotAWrittenQuestion as exc:
+            if len(pieces) == 1:
+                raise
+            warnings.append(f"pages {first}-{last} hold no written question that could be read ({exc}); left out")
+            continue
+        seg.first_page, seg.last_page = first, last
+        found.append(seg)
+    if not found:
+        raise NotAWrittenQuestion("no part of the file holds a written question that could be read")
+    return found
+
+
+def questions_of(pages: list[Page]) -> tuple[Split, list[Segmented]]:
+    """Stages split and segment: the file's questions, each with its metadata, parts and items."""
+    found = split(pages)
+    if found.bulletin is not None:
+        if not found.bulletin.questions:
+            raise NotAWrittenQuestion("a bulletin in which no question ('Vraag nr. N van DATE van NAME') was found")
+        return found, found.bulletin.questions
+    return found, segment_pieces(found.pieces, found.warnings)
+
+
+def file_rows(source_file: str, sha: str, pages: list[Page], found: Split, segs: list[Segmented]) -> tuple[list[str], dict[str, list[dict]]]:
+    """Rows of every table for every question of one file, each pointing at its question's id."""
+    rows: dict[str, list[dict]] = {}
+    doc_ids: list[str] = []
+    for ordinal, seg in enumerate(segs, 1):
+        doc_id = doc_id_of(sha, ordinal, len(segs))
+        place = Place(source_file, sha, len(pages), ordinal, found.container, found.bulletin)
+        own = pages if len(segs) == 1 else pages_between(pages, seg.first_page or 1, seg.last_page or len(pages))
+        for table, table_rows_ in build_rows(doc_id, place, own, seg).items():
+            rows.setdefault(table, []).extend(table_rows_)
+        doc_ids.append(doc_id)
+    return doc_ids, rows
+
+
+def process_file(path: Path, source_file: str, sha: str | None = None, work_dir: Path | None = None) -> DocResult:
+    """Every stage for one input file, a PDF or a Word file (converted first)."""
+    if not is_word_file(path):
+        return process_pdf(path, source_file, sha)
+    try:
+        sha = sha or file_sha256(path)
+    except OSError as exc:
+        return DocResult.failure(source_file, None, "read", "unreadable", f"cannot read file: {exc.strerror or exc}")
+    with tempfile.TemporaryDirectory(prefix=f"word-{sha[:16]}-", dir=work_dir) as tmp:
+        try:
+            pdf = convert_to_pdf(path, Path(tmp))
+        except DocumentError as exc:
+            return DocResult.failure(source_file, sha, exc.stage, exc.error_type, str(exc))
+        except OSError as exc:
+            return DocResult.failure(source_file, sha, "convert", "conversion_failed", f"cannot convert the file: {exc.strerror or exc}")
+        return process_pdf(pdf, source_file, sha)
+
+
 def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResult:
-    """Every stage for one file; failures come back as an `errors` row."""
+    """Every stage for one PDF; failures come back as an `errors` row."""
     stage = "read"
     try:
         sha = sha or file_sha256(path)
     except OSError as exc:
         return DocResult.failure(source_file, None, "read", "unreadable", f"cannot read file: {exc.strerror or exc}")
-    doc_id = doc_id_of(sha)
     try:
         stage = "text"
         t0 = time.perf_counter()
         pages = read_pages(path)
-        looks_like_question(pages)  # before pdfplumber's cost on a PDF that is no question
+        if not is_bulletin(pages):
+            looks_like_question(pages)  # before pdfplumber's cost on a PDF that is no question
         pages = clean_pages(path, pages)
         t1 = time.perf_counter()
-        stage = "segment"
-        seg = segment(pages)
+        stage = "split"
+        found, segs = questions_of(pages)
         t2 = time.perf_counter()
         stage = "entities"
-        rows = build_rows(doc_id, source_file, sha, pages, seg)
+        doc_ids, rows = file_rows(source_file, sha, pages, found, segs)
         stage = "tables"
         for table, table_rows_ in rows.items():
             check_values(table, table_rows_)  # a value the schema cannot hold fails this file, not the run
@@ -150,6 +242,9 @@ def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResu
             source_file, sha, stage, "internal_error",
             f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})",
         )
+    if found.warnings:
+        for row in rows["documents"]:
+            row["warnings"] = [*found.warnings, *row["warnings"]]
     read = sum(p.t_read for p in pages)
     tables = sum(p.t_tables for p in pages)
     cost = {
@@ -160,4 +255,4 @@ def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResu
         "segment": t2 - t1,
         "entities + rows": t3 - t2,
     }
-    return DocResult(source_file=source_file, sha256=sha, doc_id=doc_id, rows=rows, cost=cost)
+    return DocResult(source_file=source_file, sha256=sha, doc_ids=doc_ids, rows=rows, warnings=found.warnings, cost=cost)

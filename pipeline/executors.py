@@ -1,6 +1,6 @@
 """Where documents run: local worker processes (pebble) or a Dask cluster.
 
-Both map the same per-document function, `process_pdf`, and hand every result to one
+Both map the same per-file function, `process_file`, and hand every result to one
 callback in the driver, which alone writes. Locally each document has a time limit and
 each worker a memory limit; a worker that crashes, is killed or runs out of time fails
 that one file (an `errors` row) and a fresh worker takes its place.
@@ -17,7 +17,7 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.document import DocResult, process_pdf
+from pipeline.document import DocResult, process_file
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 2048
@@ -29,6 +29,7 @@ class Task:
     path: Path
     source_file: str
     sha256: str | None
+    work_dir: Path | None = None  # private scratch space (Word conversions), under the output's work folder
 
 
 def failed(task: Task, stage: str, error_type: str, message: str) -> DocResult:
@@ -65,7 +66,7 @@ def warm_up() -> None:
 def run_in_process(tasks: Iterable[Task], on_result: Callable[[DocResult], None]) -> None:
     """No isolation: for profiling and for the single-process benchmark."""
     for t in tasks:
-        on_result(process_pdf(t.path, t.source_file, t.sha256))
+        on_result(process_file(t.path, t.source_file, t.sha256, t.work_dir))
 
 
 def run_local(
@@ -83,7 +84,7 @@ def run_local(
     warm_up()
     with ProcessPool(max_workers=max(1, workers), max_tasks=max_tasks, initializer=_limit_memory, initargs=(memory_mb,)) as pool:
         futures = {
-            pool.schedule(process_pdf, args=(t.path, t.source_file, t.sha256), timeout=timeout if timeout > 0 else None): t
+            pool.schedule(process_file, args=(t.path, t.source_file, t.sha256, t.work_dir), timeout=timeout if timeout > 0 else None): t
             for t in tasks
         }
         try:
@@ -112,12 +113,12 @@ def _collect(futures: dict, on_result: Callable[[DocResult], None], timeout: flo
             on_result(res)
 
 
-def process_pdf_bytes(data: bytes, source_file: str, sha256: str | None) -> DocResult:
+def process_bytes(data: bytes, source_file: str, sha256: str | None) -> DocResult:
     """Dask task: the bytes travel with the task, so workers need no shared file system."""
     with tempfile.TemporaryDirectory(prefix="schv-") as tmp:
-        path = Path(tmp) / "doc.pdf"
+        path = Path(tmp) / f"input{Path(source_file).suffix.lower() or '.pdf'}"
         path.write_bytes(data)
-        return process_pdf(path, source_file, sha256)
+        return process_file(path, source_file, sha256, Path(tmp))
 
 
 def run_dask(tasks: list[Task], on_result: Callable[[DocResult], None], *, scheduler: str, in_flight: int = 0) -> None:
@@ -139,7 +140,7 @@ def run_dask(tasks: list[Task], on_result: Callable[[DocResult], None], *, sched
                 except OSError as exc:
                     on_result(failed(task, "read", "unreadable", f"cannot read file: {exc.strerror or exc}"))
                     continue
-                fut = client.submit(process_pdf_bytes, data, task.source_file, task.sha256, pure=False)
+                fut = client.submit(process_bytes, data, task.source_file, task.sha256, pure=False)
                 owners[fut.key] = task
                 running.add(fut)
                 return True

@@ -37,10 +37,10 @@ def sort_by_key(name: str, table: pa.Table) -> pa.Table:
 
 
 def with_paths(docs: pa.Table, paths: dict[str, list[str]]) -> pa.Table:
-    """Every path holding a document's bytes; `source_file` is the first in sort order."""
+    """Every path holding a question's file (`paths` by content hash); `source_file` is the first in sort order."""
     rows = docs.to_pylist()
     for r in rows:
-        r["source_files"] = sorted(paths[r["doc_id"]])
+        r["source_files"] = sorted(paths[r["sha256"]])
         r["source_file"] = r["source_files"][0]
     return to_arrow("documents", rows)
 

@@ -21,14 +21,16 @@ import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from pipeline import __version__, executors
-from pipeline.document import DocResult, doc_id_of, file_sha256
+from pipeline.document import DocResult, file_sha256
 from pipeline.entities import ENTITY_TABLES
 from pipeline.merge import merge, resolve_targets, sort_by_key, with_paths
 from pipeline.package import write_datapackage
 from pipeline.schema import TABLE_ORDER, load, to_arrow, validate
-from pipeline.store import Journal, clear_work, load_journals, read_table, write_table
+from pipeline.store import Journal, clear_work, load_journals, read_table, work_dir, write_table
+from pipeline.word import WORD_SUFFIXES
 
 log = logging.getLogger("schv")
+INPUT_SUFFIXES = (".pdf", *sorted(WORD_SUFFIXES))
 DOC_TABLES = ("documents", "pages", "items", "footnotes", *ENTITY_TABLES, "answer_tables", "answer_table_cells")
 
 
@@ -73,7 +75,10 @@ class Summary:
 
 
 def discover(raw_dir: Path) -> list[InputFile]:
-    """Every *.pdf under raw_dir (symlinks followed), sorted by relative path."""
+    """Every PDF and Word file under raw_dir (symlinks followed), sorted by relative path.
+
+    Hidden files and Word's lock files ("~$name.docx") are not inputs.
+    """
     found: list[InputFile] = []
     visited: set[tuple[int, int]] = set()
 
@@ -88,7 +93,7 @@ def discover(raw_dir: Path) -> list[InputFile]:
         visited.add((st.st_dev, st.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.lower().endswith(".pdf") or name.startswith("."):
+            if not name.lower().endswith(INPUT_SUFFIXES) or name.startswith((".", "~$")):
                 continue
             path = Path(root) / name
             rel = path.relative_to(raw_dir).as_posix()
@@ -147,7 +152,8 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
         elif len(results) % 50 == 0 or len(results) == len(todo):
             log.info("processed %d/%d files (%.1f s)", len(results), len(todo), time.monotonic() - started)
 
-    tasks = [executors.Task(f.path, f.source_file, f.sha256) for f in todo]
+    scratch = work_dir(out_dir)
+    tasks = [executors.Task(f.path, f.source_file, f.sha256, scratch) for f in todo]
     try:
         if not tasks:
             pass
@@ -199,14 +205,22 @@ def _old_tables_usable(old_tables: dict[str, pa.Table | None]) -> bool:
     return True
 
 
-def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool, t0: float) -> Summary:
-    summary = Summary()
-    inputs = discover(raw_dir)
-    previous = _previous(out_dir)
-    summary.seen = len(inputs)
-    summary.removed = len(set(previous) - {f.source_file for f in inputs})
+@dataclass
+class Plan:
+    """What a run has to do, decided before any file is processed."""
 
-    # Hash only what changed on disk; reuse the recorded hash otherwise.
+    inputs: list[InputFile]
+    previous: dict[str, dict]  # last run's `files` rows by source_file
+    old_tables: dict[str, pa.Table | None]
+    old_docs: dict[str, list[str]]  # content hash -> its questions' doc_ids in the old tables, in file order
+    old_errors: dict[str, dict]  # content hash -> its lasting error row
+    done: set[str]  # content hashes whose outcome this version already has on disk
+    todo: list[InputFile]  # one file per content hash to process
+    journaled: list[DocResult]  # results a killed run left behind
+
+
+def _hash_changed(inputs: list[InputFile], previous: dict[str, dict]) -> None:
+    """Hash only what changed on disk; reuse the recorded hash otherwise."""
     for f in inputs:
         old = previous.get(f.source_file)
         if old and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns and old["sha256"]:
@@ -217,24 +231,42 @@ def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool,
             except OSError:
                 f.sha256 = None
 
+
+def _docs_by_sha(documents: pa.Table | None) -> dict[str, list[str]]:
+    if documents is None or not documents.num_rows:
+        return {}
+    out: dict[str, list[tuple[int, str]]] = {}
+    cols = documents.select(["sha256", "ordinal", "doc_id"]).to_pydict()
+    for sha, ordinal, doc_id in zip(cols["sha256"], cols["ordinal"], cols["doc_id"], strict=True):
+        out.setdefault(sha, []).append((ordinal, doc_id))
+    return {sha: [d for _, d in sorted(docs)] for sha, docs in out.items()}
+
+
+def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
+    """Step 1: which files are new, changed, done or removed, and what is left to process."""
+    inputs = discover(raw_dir)
+    previous = _previous(out_dir)
+    summary.seen = len(inputs)
+    summary.removed = len(set(previous) - {f.source_file for f in inputs})
+    _hash_changed(inputs, previous)
+
     old_tables = {t: read_table(out_dir, t) for t in (*DOC_TABLES, "errors")}
-    old_errors_by_sha: dict[str, dict] = {}
-    if old_tables["errors"] is not None:
+    usable = not force and _old_tables_usable(old_tables)
+    old_docs = _docs_by_sha(old_tables["documents"]) if usable else {}
+    old_errors: dict[str, dict] = {}
+    if usable and old_tables["errors"] is not None:
         for r in old_tables["errors"].to_pylist():
             if r["sha256"] and r["error_type"] not in TRANSIENT_ERRORS:
-                old_errors_by_sha.setdefault(r["sha256"], r)
+                old_errors.setdefault(r["sha256"], r)
     # A content hash is done when this version processed it and its outcome is still on
-    # disk: a row in `documents`, or a lasting error. Anything else is (re)processed.
-    done_shas: set[str] = set()
-    if not force and _old_tables_usable(old_tables):
-        old_ids = set(old_tables["documents"].column("doc_id").to_pylist())
-        for r in previous.values():
-            sha = r["sha256"]
-            if r["pipeline_version"] == __version__ and sha and (doc_id_of(sha) in old_ids or sha in old_errors_by_sha):
-                done_shas.add(sha)
+    # disk: its questions in `documents`, or a lasting error. Anything else is (re)processed.
+    done = {
+        r["sha256"] for r in previous.values()
+        if r["pipeline_version"] == __version__ and r["sha256"] and (r["sha256"] in old_docs or r["sha256"] in old_errors)
+    }
     for f in inputs:
         old = previous.get(f.source_file)
-        if f.sha256 in done_shas and old is not None and old["sha256"] == f.sha256:
+        if f.sha256 in done and old is not None and old["sha256"] == f.sha256:
             summary.unchanged += 1
         elif old is None:
             summary.new += 1
@@ -242,66 +274,70 @@ def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool,
             summary.changed += 1
 
     # Results a killed run left in its journal count as processed, and win over older tables.
-    journaled = {} if force else load_journals(out_dir)
+    journal = {} if force else load_journals(out_dir)
     todo: list[InputFile] = []
-    seen_sha: set[str] = set()
-    results: list[DocResult] = []
+    journaled: list[DocResult] = []
+    seen: set[str] = set()
     for f in inputs:
         key = f.sha256 or f"unreadable:{f.source_file}"
-        if key in seen_sha:
+        if key in seen:
             continue
-        cached = journaled.get(f"{f.sha256}-{__version__}") if f.sha256 else None
+        seen.add(key)
+        cached = journal.get(f"{f.sha256}-{__version__}") if f.sha256 else None
         if isinstance(cached, DocResult):
-            results.append(cached)
-        elif f.sha256 in done_shas:
-            continue
-        else:
+            journaled.append(cached)
+        elif f.sha256 not in done:
             todo.append(f)
-        seen_sha.add(key)
-    log.info("%d file(s) seen, %d to process, %d unchanged", len(inputs), len(todo) + len(results), summary.unchanged)
-    results += _run_all(todo, opts, out_dir)
-    summary.processed = len(results)
+    return Plan(inputs, previous, old_tables, old_docs, old_errors, done, todo, journaled)
 
+
+def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -> None:
+    """Step 3: this run's results merged with the rows kept from before, validated, written."""
     by_sha = {r.sha256: r for r in results if r.sha256}
     by_file = {r.source_file: r for r in results if not r.sha256}
     errors_by_file: dict[str, dict] = {}
-    for f in inputs:
+    for f in p.inputs:
         res = by_sha.get(f.sha256) if f.sha256 else by_file.get(f.source_file)
         if res is not None and res.error:
             errors_by_file[f.source_file] = {**res.error, "source_file": f.source_file}
-        elif res is None and f.sha256 in old_errors_by_sha and f.sha256 in done_shas:
-            errors_by_file[f.source_file] = {**old_errors_by_sha[f.sha256], "source_file": f.source_file}
-        elif res is None and f.sha256 not in done_shas:
+        elif res is None and f.sha256 in p.old_errors and f.sha256 in p.done:
+            errors_by_file[f.source_file] = {**p.old_errors[f.sha256], "source_file": f.source_file}
+        elif res is None and f.sha256 not in p.done:
             errors_by_file[f.source_file] = {
                 "source_file": f.source_file, "sha256": f.sha256, "stage": "read" if f.sha256 is None else "worker",
                 "error_type": "unreadable" if f.sha256 is None else "no_result",
                 "message": "cannot read file" if f.sha256 is None else "no result came back for this file; it is retried on the next run",
             }
-    failed_shas = {f.sha256 for f in inputs if f.source_file in errors_by_file}
-    ok_shas = {f.sha256 for f in inputs if f.sha256 and f.sha256 not in failed_shas}
-    live_ids = {doc_id_of(s) for s in ok_shas}
-    new_ids = {r.doc_id for r in results if r.doc_id}
+    failed = {f.sha256 for f in p.inputs if f.source_file in errors_by_file}
+    ok = {f.sha256 for f in p.inputs if f.sha256 and f.sha256 not in failed}
+    # Questions of every good file: this run's, else those kept from the old tables.
+    questions = {sha: (by_sha[sha].doc_ids if sha in by_sha else p.old_docs.get(sha, [])) for sha in ok}
+    keep_ids = {d for sha in ok if sha not in by_sha for d in questions[sha]}
+    new_ids = {d for sha in ok if sha in by_sha for d in questions[sha]}
+    warnings = {r["sha256"]: r["warnings"] for r in p.previous.values() if r["sha256"] in ok}
+    warnings.update({sha: res.warnings for sha, res in by_sha.items()})
 
     paths: dict[str, list[str]] = {}
-    for f in inputs:
-        if f.sha256 in ok_shas:
-            paths.setdefault(doc_id_of(f.sha256), []).append(f.source_file)
-    keep_ids = live_ids - new_ids
+    for f in p.inputs:
+        if f.sha256 in ok:
+            paths.setdefault(f.sha256, []).append(f.source_file)
     merged: dict[str, pa.Table] = {}
     for t in DOC_TABLES:
-        new_rows = [row for r in results if r.doc_id in live_ids for row in r.rows.get(t, [])]
-        merged[t] = merge(t, old_tables[t], keep_ids, new_rows)
+        new_rows = [row for r in results if r.sha256 in ok for row in r.rows.get(t, []) if row["doc_id"] in new_ids]
+        merged[t] = merge(t, p.old_tables[t], keep_ids, new_rows)
     merged["documents"] = with_paths(merged["documents"], paths)
     merged["doc_refs"] = resolve_targets(merged["documents"], merged["doc_refs"])
     merged["errors"] = to_arrow("errors", list(errors_by_file.values()))
     merged["files"] = to_arrow("files", [
         {
             "source_file": f.source_file, "size": f.size, "mtime_ns": f.mtime_ns, "sha256": f.sha256,
-            "doc_id": doc_id_of(f.sha256) if f.sha256 in ok_shas else None,
+            "doc_ids": questions.get(f.sha256, []) if f.sha256 in ok else [],
+            "questions": len(questions.get(f.sha256, [])) if f.sha256 in ok else 0,
+            "warnings": warnings.get(f.sha256, []) if f.sha256 in ok else [],
             "status": "error" if f.source_file in errors_by_file else "ok",
             "pipeline_version": __version__,
         }
-        for f in inputs
+        for f in p.inputs
     ])
     summary.failed = len(errors_by_file)
 
@@ -318,6 +354,16 @@ def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool,
     if write_datapackage(out_dir):
         summary.written.append("datapackage.json")
     clear_work(out_dir)
+
+
+def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool, t0: float) -> Summary:
+    """Plan, run, commit."""
+    summary = Summary()
+    p = plan(raw_dir, out_dir, force, summary)
+    log.info("%d file(s) seen, %d to process, %d unchanged", len(p.inputs), len(p.todo) + len(p.journaled), summary.unchanged)
+    results = p.journaled + _run_all(p.todo, opts, out_dir)
+    summary.processed = len(results)
+    commit(out_dir, p, results, summary)
     summary.seconds = time.monotonic() - t0
     return summary
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -118,9 +119,17 @@ def load_journals(out_dir: Path) -> dict[str, object]:
     return found
 
 
+def work_dir(out_dir: Path) -> Path:
+    """Private scratch space for workers (Word files converted to PDF), inside the output's work folder."""
+    scratch = out_dir / WORK_DIR / "scratch"
+    scratch.mkdir(parents=True, exist_ok=True)
+    return scratch
+
+
 def clear_work(out_dir: Path) -> None:
-    """After the tables are written, the journals are no longer needed."""
+    """After the tables are written, the journals are no longer needed, nor what a killed worker left."""
     work = out_dir / WORK_DIR
     if work.is_dir():
         for p in work.glob("journal-*.pkl"):
             p.unlink(missing_ok=True)
+        shutil.rmtree(work / "scratch", ignore_errors=True)

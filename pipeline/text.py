@@ -78,6 +78,7 @@ class Page:
     superscripts: list[tuple[int, int, int, str]] = field(default_factory=list)
     tables: list[FoundTable] = field(default_factory=list)
     text_source: str = "text"  # "text" (PDF text layer), "ocr" (Tesseract) or "empty"
+    printed_number: int | None = None  # the page number printed on it (dropped as furniture): restarts mark a new document
     note: str | None = None  # why a page stayed empty, for the document's warnings
     # Seconds spent on this page by pypdfium2 and by pdfplumber: the benchmark attributes cost per page.
     t_read: float = 0.0
@@ -312,8 +313,20 @@ def strip_furniture(pages: list[Page]) -> None:
                 )
             )
         ]
+        page.printed_number = _printed_number(page.lines, keep)
         _reindex_superscripts(page, keep)
         page.lines = keep
+
+
+def _printed_number(lines: list[Line], kept: list[Line]) -> int | None:
+    """The number of a dropped page-number line ("3", "- 3 -", "pagina 3 van 5", "3/5")."""
+    kept_ids = {id(ln) for ln in kept}
+    for ln in lines:
+        if id(ln) not in kept_ids and PAGE_NUMBER.match(ln.text):
+            m = re.search(r"\d{1,4}", ln.text)
+            if m:
+                return int(m.group())
+    return None
 
 
 def split_footnotes(page: Page) -> None:

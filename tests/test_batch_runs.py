@@ -84,18 +84,18 @@ def test_dask_scheduler_from_environment(corpus: Path, tmp_path: Path) -> None:
     assert pq.read_table(tmp_path / "out" / "documents.parquet").num_rows == 12
 
 
-def _hang_on_second(path: Path, source_file: str, sha: str | None):
-    from pipeline.document import process_pdf
+def _hang_on_second(path: Path, source_file: str, sha: str | None, work_dir: Path | None = None):
+    from pipeline.document import process_file
 
     if source_file == "sv301.pdf":
         time.sleep(60)  # a pathological PDF that never finishes
-    return process_pdf(path, source_file, sha)
+    return process_file(path, source_file, sha, work_dir)
 
 
 def test_timeout_fails_only_that_file(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pipeline.executors as ex
 
-    monkeypatch.setattr(ex, "process_pdf", _hang_on_second)  # workers fork and inherit it
+    monkeypatch.setattr(ex, "process_file", _hang_on_second)  # workers fork and inherit it
     started = time.monotonic()
     summary = extract(corpus, tmp_path / "out", options=RunOptions(workers=2, timeout=2))
     assert time.monotonic() - started < 30
@@ -106,21 +106,21 @@ def test_timeout_fails_only_that_file(corpus: Path, tmp_path: Path, monkeypatch:
     assert pq.read_table(tmp_path / "out" / "documents.parquet").num_rows == 11
 
 
-def _crash_on_second(path: Path, source_file: str, sha: str | None):
-    from pipeline.document import process_pdf
+def _crash_on_second(path: Path, source_file: str, sha: str | None, work_dir: Path | None = None):
+    from pipeline.document import process_file
 
     if source_file == "sv301.pdf":
         import faulthandler
 
         faulthandler.disable()  # the crash is the point; no traceback dump in the test log
         os.kill(os.getpid(), signal.SIGSEGV)
-    return process_pdf(path, source_file, sha)
+    return process_file(path, source_file, sha, work_dir)
 
 
 def test_worker_crash_fails_only_that_file(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pipeline.executors as ex
 
-    monkeypatch.setattr(ex, "process_pdf", _crash_on_second)  # workers fork and inherit it
+    monkeypatch.setattr(ex, "process_file", _crash_on_second)  # workers fork and inherit it
     tasks = [Task(corpus / f"sv{300 + i}.pdf", f"sv{300 + i}.pdf", None) for i in range(4)]
     results = []
     run_local(tasks, results.append, workers=2)
@@ -130,19 +130,19 @@ def test_worker_crash_fails_only_that_file(corpus: Path, monkeypatch: pytest.Mon
     assert all(by_file[f"sv{n}.pdf"].error is None for n in (300, 302, 303))
 
 
-def _greedy_on_second(path: Path, source_file: str, sha: str | None):
-    from pipeline.document import process_pdf
+def _greedy_on_second(path: Path, source_file: str, sha: str | None, work_dir: Path | None = None):
+    from pipeline.document import process_file
 
     if source_file == "sv301.pdf":
         hog = bytearray(3 * 1024**3)  # a PDF that blows up in memory
         del hog
-    return process_pdf(path, source_file, sha)
+    return process_file(path, source_file, sha, work_dir)
 
 
 def test_memory_limit_fails_only_that_file(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pipeline.executors as ex
 
-    monkeypatch.setattr(ex, "process_pdf", _greedy_on_second)
+    monkeypatch.setattr(ex, "process_file", _greedy_on_second)
     tasks = [Task(corpus / f"sv{300 + i}.pdf", f"sv{300 + i}.pdf", None) for i in range(3)]
     results = []
     run_local(tasks, results.append, workers=1, memory_mb=1024)
@@ -230,7 +230,7 @@ def test_renamed_failed_file_keeps_its_error(tmp_path: Path) -> None:
     errors = pq.read_table(out / "errors.parquet").to_pylist()
     assert [(e["source_file"], e["error_type"]) for e in errors] == [("b.pdf", "not_pdf")]
     files = pq.read_table(out / "files.parquet").to_pylist()
-    assert [(f["source_file"], f["status"], f["doc_id"]) for f in files] == [("b.pdf", "error", None)]
+    assert [(f["source_file"], f["status"], f["doc_ids"], f["questions"]) for f in files] == [("b.pdf", "error", [], 0)]
 
 
 def test_damaged_table_makes_the_next_run_redo_the_documents(corpus: Path, tmp_path: Path) -> None:
@@ -247,7 +247,7 @@ def test_transient_failures_are_retried(corpus: Path, tmp_path: Path, monkeypatc
     import pipeline.executors as ex
 
     out = tmp_path / "out"
-    monkeypatch.setattr(ex, "process_pdf", _hang_on_second)
+    monkeypatch.setattr(ex, "process_file", _hang_on_second)
     extract(corpus, out, options=RunOptions(workers=2, timeout=2))
     monkeypatch.undo()
     summary = extract(corpus, out, options=RunOptions(workers=2))
