@@ -68,6 +68,8 @@ class Segmented:
     items: list[Item] = field(default_factory=list)
     footnotes: list[tuple[str, Footnote]] = field(default_factory=list)
     answer_page: int | None = None
+    first_page: int | None = None
+    last_page: int | None = None
 
 
 def restore_name_case(name: str) -> str:
