@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.cleanup import clean_line
+from pipeline.columns import in_reading_order
 from pipeline.errors import BrokenPdf, EncryptedPdf, NotAPdf, NoTextLayer
 from pipeline.labels import LABEL_START
 from pipeline.ocr import OcrUnavailable, ocr_lines
@@ -37,6 +38,8 @@ PAGE_NUMBER = re.compile(
     r"|^\s*\d{1,4}\s*/\s*\d{1,4}\s*$",
     re.IGNORECASE,
 )
+# A bulletin's running header, its page number inside: "Vlaams Parlement - Vragen en Antwoorden - Nr.7 - April 2006 -3-".
+RUNNING_HEADER = re.compile(r"^(?:-\s*\d{1,4}\s*-\s*)?Vlaams\s+Parlement\s*-\s*Vragen\s+en\s+Antwoorden\b", re.IGNORECASE)
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
 LINE = re.compile(r"[^\r\n]+")
 URL_BROKEN = re.compile(r"\(?(?:https?://|www\.)\S*[/?&=#_.-]$")
@@ -179,6 +182,7 @@ def read_pages(path: Path) -> list[Page]:
             page = pdf[i]
             width, height = page.get_size()
             lines, supers = _page_lines(page, i + 1, height)
+            lines, supers = in_reading_order(lines, supers, width)  # two columns: left, then right
             source, note = "text", None
             if sum(len(ln.text) for ln in lines) < MIN_PAGE_CHARS:
                 source = "empty"
@@ -307,6 +311,7 @@ def strip_furniture(pages: list[Page]) -> None:
                 and not LABEL_START.match(ln.text)  # "3." alone on the first line of a page is an item
                 and (
                     PAGE_NUMBER.match(ln.text)
+                    or RUNNING_HEADER.match(ln.text)
                     or _furniture_key(ln.text) in repeated
                     # a running header in small print above the text, even on the only page that has one
                     or (page.number > 1 and ln.top < MARGIN_ZONE * page.height and ln.size < 0.9 * body_size)

@@ -108,6 +108,10 @@ def render(spec: dict[str, Any], out_pdf: pathlib.Path) -> None:
         from pipeline.synth.layout_reportlab import render_reportlab
 
         render_reportlab(spec, out_pdf)
+    elif renderer == "bulletin":
+        from pipeline.synth.layout_bulletin import render_bulletin
+
+        render_bulletin(spec, out_pdf)
     elif renderer == "docx":
         from pipeline.synth.layout_docx import render_docx
 

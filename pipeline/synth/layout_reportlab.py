@@ -389,6 +389,8 @@ class _NumberedCanvas(Canvas):
 class _Builder:
     """Turns a spec into flowables; collects footnote bodies in document order."""
 
+    text_w: float = TEXT_W  # width tables are fitted to (a bulletin's column is narrower)
+
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
         self.st = _styles(bool(spec.get("hyphenate")))
@@ -474,7 +476,7 @@ class _Builder:
             [Paragraph(self.markup(c, size=9), self.st["cell_bold" if i < header_rows else "cell"]) for c in r]
             for i, r in enumerate(rows)
         ]
-        table = Table(data, colWidths=_col_widths(rows), repeatRows=header_rows, hAlign="LEFT")
+        table = Table(data, colWidths=_col_widths(rows, self.text_w), repeatRows=header_rows, hAlign="LEFT")
         # Merged cells: [first col, first row, last col, last row], as Word's "merge cells".
         spans = [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in block.get("spans", [])]
         table.setStyle(
@@ -543,7 +545,7 @@ class _Builder:
         return out
 
 
-def _col_widths(rows: list[list[str]]) -> list[float]:
+def _col_widths(rows: list[list[str]], text_w: float = TEXT_W) -> list[float]:
     """Column widths like Word's "autofit to window": natural widths scaled to the text width."""
     pad = 14.0  # 2 x 5 pt cell padding plus slack so a value that fits is not wrapped
     ncols = len(rows[0])
@@ -551,11 +553,11 @@ def _col_widths(rows: list[list[str]]) -> list[float]:
     for c in range(ncols):
         w = max(pdfmetrics.stringWidth(r[c], FONT_BOLD if i == 0 else FONT, 9) for i, r in enumerate(rows))
         nat.append(max(w + pad, 30.0))
-    if sum(nat) <= TEXT_W:
-        return [w * TEXT_W / sum(nat) for w in nat]
-    fair = TEXT_W / ncols
+    if sum(nat) <= text_w:
+        return [w * text_w / sum(nat) for w in nat]
+    fair = text_w / ncols
     small = [w for w in nat if w <= fair]
-    rest = TEXT_W - sum(small)
+    rest = text_w - sum(small)
     big = sum(w for w in nat if w > fair)
     return [w if w <= fair else w * rest / big for w in nat]
 
