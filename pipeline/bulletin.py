@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from pipeline.columns import is_two_column
@@ -43,6 +44,9 @@ class BulletinSplit:
     session: str | None
     questions: list[Segmented]
     warnings: list[str] = field(default_factory=list)
+    # id() of each FoundTable on the pages -> index of the question it stands in: a page may
+    # hold the end of one question and the start of the next, and a table belongs to one.
+    table_owner: dict[int, int] = field(default_factory=dict)
 
 
 def _is_caps(text: str) -> bool:
@@ -191,7 +195,30 @@ def split_bulletin(pages: list[Page]) -> BulletinSplit:
             minister, title = h_minister, h_title
         end = begins[q + 1] if q + 1 < len(openers) else len(lines)
         split.questions.append(_question(lines, starts, at, body, end, number, date, asker, minister, title, in_not_answered, pages))
+    split.table_owner = table_owners(pages, lines, begins)
     return split
+
+
+def table_owners(pages: list[Page], lines: list[Line], begins: list[int]) -> dict[int, int]:
+    """The question each table stands in, from its place in the reading order.
+
+    A table sits before the first line below it in its column (the same horizontal band);
+    with no line below it, after the last line above it. Its question is the one whose
+    block holds that place (blocks start at `begins`, line indexes in reading order).
+    """
+    owners: dict[int, int] = {}
+    index = {id(ln): i for i, ln in enumerate(lines)}
+    for page in pages:
+        for table in page.tables:
+            x0, top, x1, _ = table.bbox
+            beside = [ln for ln in page.lines if ln.x0 < x1 and ln.x1 > x0]
+            below = [index[id(ln)] for ln in beside if ln.top >= top]
+            above = [index[id(ln)] for ln in beside if ln.top < top]
+            place = min(below) - 1 if below else max(above, default=None)
+            if place is None:
+                place = index[id(page.lines[0])] if page.lines else 0
+            owners[id(table)] = max(0, bisect_right(begins, place) - 1)
+    return owners
 
 
 def _question(

@@ -184,6 +184,9 @@ def file_rows(source_file: str, sha: str, pages: list[Page], found: Split, segs:
         doc_id = doc_id_of(sha, ordinal, len(segs))
         place = Place(source_file, sha, len(pages), ordinal, found.container, found.bulletin)
         own = pages if len(segs) == 1 else pages_between(pages, seg.first_page or 1, seg.last_page or len(pages))
+        if found.bulletin is not None:  # a page shared by two questions: each table goes to one
+            for page in own:
+                page.tables = [t for t in page.tables if found.bulletin.table_owner.get(id(t)) == ordinal - 1]
         for table, table_rows_ in build_rows(doc_id, place, own, seg).items():
             rows.setdefault(table, []).extend(table_rows_)
         doc_ids.append(doc_id)

@@ -167,3 +167,33 @@ def test_batch_keeps_every_question_of_a_file_through_reruns_renames_and_removal
     assert [d[3] for d in docs3] == [9] and [f[0] for f in files3] == ["one.pdf"]
     item_ids = set(pq.read_table(out / "items.parquet").column("doc_id").to_pylist())
     assert item_ids == {docs3[0][0]}
+
+
+def _spec_tables(spec: dict) -> list[tuple[int, str]]:
+    """(question number, caption) of every table in a bulletin spec, from the spec itself."""
+    found: list[tuple[int, str]] = []
+
+    def walk(node: object, number: int | None) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("number"), int) and ("question" in node or "answer" in node):
+                number = node["number"]
+            if "table" in node:
+                found.append((number, node.get("caption")))
+            for value in node.values():
+                walk(value, number)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, number)
+
+    walk(spec, None)
+    return found
+
+
+@pytest.mark.parametrize("stem", ["bul03", "bul04"])
+def test_a_bulletin_table_belongs_to_the_one_question_it_stands_in(stem: str) -> None:
+    """A page holds the end of one question and the start of the next: its table is one question's."""
+    devset = Path(__file__).parent / "devset"
+    res = process_file(devset / "pdf" / f"{stem}.pdf", f"{stem}.pdf")
+    number = {d["doc_id"]: d["number"] for d in res.rows["documents"]}
+    got = [(number[t["doc_id"]], t["caption"]) for t in res.rows["answer_tables"]]
+    assert got == _spec_tables(load_spec(devset / "docs" / f"{stem}.json"))
