@@ -171,3 +171,44 @@ def test_amount_values_must_fit_their_parquet_type(value: str, fits: bool) -> No
     else:
         with pytest.raises(SchemaError):
             check_values("amounts", [{"value": Decimal(value)}])
+
+
+def _page(texts: list[tuple[str, bool]]):
+    """One page of printed lines, 14 pt apart; a True flag prints the line across the full width."""
+    from pipeline.text import Line, Page
+
+    lines = [
+        Line(text=t, page=1, top=80.0 + 14 * k, last_top=80.0 + 14 * k, bottom=91.0 + 14 * k, x0=70.0, x1=525.0 if full else 70.0 + 5.5 * len(t), size=11.0)
+        for k, (t, full) in enumerate(texts)
+    ]
+    return Page(number=1, width=595.0, height=842.0, lines=lines)
+
+
+HEADER = [("SCHRIFTELIJKE VRAAG", False), ("nr. 177", False), ("van ANDY PIETERS", False), ("datum: 19 januari 2026", False), ("aan MATTHIAS DIEPENDAELE", False), ("VLAAMS MINISTER VAN WONEN", False)]
+QUESTION = [("Hoeveel aanvragen voor een renovatiepremie werden in 2025 ingediend bij het agentschap en", True), ("hoeveel daarvan werden goedgekeurd?", False)]
+
+
+@pytest.mark.parametrize(
+    ("title_lines", "title", "topic", "subtopic", "header"),
+    [
+        # The guide's form: the title wraps after its dash.
+        (["Woonpremies Agentschap Wonen-Vlaanderen (AWV)  -", "Renovatiepremie"], "Woonpremies Agentschap Wonen-Vlaanderen (AWV) - Renovatiepremie", "Woonpremies Agentschap Wonen-Vlaanderen (AWV)", "Renovatiepremie", True),
+        (["Woonpremies Agentschap Wonen-Vlaanderen (AWV)  -", "Renovatiepremie"], "Woonpremies Agentschap Wonen-Vlaanderen (AWV) - Renovatiepremie", "Woonpremies Agentschap Wonen-Vlaanderen (AWV)", "Renovatiepremie", False),
+        (["Kinderopvang  –", "Wachtlijsten in Limburg"], "Kinderopvang - Wachtlijsten in Limburg", "Kinderopvang", "Wachtlijsten in Limburg", True),
+        (["Luchthaven Zaventem  -  Geluidshinder  -", "Cijfers per gemeente"], "Luchthaven Zaventem - Geluidshinder - Cijfers per gemeente", "Luchthaven Zaventem", "Geluidshinder - Cijfers per gemeente", True),
+        # ... or before it: the next line opens with the dash.
+        (["Woonpremies Agentschap Wonen-Vlaanderen (AWV)", "-  Renovatiepremie"], "Woonpremies Agentschap Wonen-Vlaanderen (AWV) - Renovatiepremie", "Woonpremies Agentschap Wonen-Vlaanderen (AWV)", "Renovatiepremie", True),
+        # One-line titles keep the question out.
+        (["Innovatiesteun  -  Limburg"], "Innovatiesteun - Limburg", "Innovatiesteun", "Limburg", True),
+        (["Kinderopvang"], "Kinderopvang", "Kinderopvang", None, True),
+        (["Wij-Zij-Netwerk  -  Contactnames"], "Wij-Zij-Netwerk - Contactnames", "Wij-Zij-Netwerk", "Contactnames", False),
+    ],
+)
+def test_title_wraps_over_lines(title_lines: list[str], title: str, topic: str, subtopic: str | None, header: bool) -> None:
+    from pipeline.segment import segment
+
+    answer = [("VLAAMS MINISTER VAN WONEN", False), ("ANTWOORD", False), ("op vraag nr. 177 van 19 januari 2026", False), ("van ANDY PIETERS", False), ("Er werden 412 aanvragen ingediend.", False)]
+    lines = (HEADER if header else []) + [(t, False) for t in title_lines] + QUESTION + ([] if header else answer)
+    seg = segment([_page(lines)])
+    assert (seg.title, seg.topic, seg.subtopic) == (title, topic, subtopic)
+    assert seg.question_text.startswith("Hoeveel aanvragen")
