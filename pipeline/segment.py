@@ -202,11 +202,18 @@ def _parse_header(lines: list[Line], seg: Segmented) -> int:
     return i
 
 
+TITLE_DASH_END = re.compile(r"\s[-–]\s*$")
+TITLE_DASH_START = re.compile(r"^[-–]\s{2,}")  # a bullet after the title is "- " (one space)
+
+
 def _take_title(lines: list[Line], starts: list[bool], i: int, seg: Segmented) -> int:
+    """The title line, and the lines it wraps onto: a title never ends, or goes on, at its dash."""
     if i >= len(lines):
         return i
     j = i + 1
-    while j < len(lines) and not starts[j]:
+    while j < len(lines) and (
+        not starts[j] or TITLE_DASH_END.search(lines[j - 1].text) or TITLE_DASH_START.match(lines[j].text)
+    ):
         j += 1
     raw = " ".join(ln.text for ln in lines[i:j])
     seg.title, seg.topic, seg.subtopic = split_title(raw)
