@@ -49,6 +49,7 @@ LISTED_RANGE = re.compile(rf"(?:\s*,\s*|\s+(?:en|of)\s+){YEAR_RANGE}{NOT_COUNT}"
 LISTED_YEAR = re.compile(rf"(?:\s*,\s*|\s+(?:en|of|tot\s+en\s+met|en\s+in|of\s+in)\s+)(?P<year>{YEAR})\b{NOT_COUNT}")
 # Before a point: what joins two points into a range, and what opens it.
 RANGE_LINK = re.compile(r"^\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot|en|[-–])\s*$", re.IGNORECASE)
+YEAR_TO = re.compile(r"^\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot)\s*$", re.IGNORECASE)
 RANGE_OPEN = re.compile(r"(?:\b(?:van|vanaf|tussen)|(?<![\w])(?:de\s+periode\s+van))\s+$", re.IGNORECASE)
 MONTH_YEAR_QUAL = re.compile(rf"\b(?:(?P<qual>{either_case(*QUALIFIERS_IN_SPAN.split('|'))})\s+)?{MONTH}\s+(?P<year>{YEAR})\b{NOT_COUNT}")
 QUAL_BEFORE = re.compile(rf"\b(?P<qual>{QUALIFIERS_OUTSIDE})\s+(?:op\s+|in\s+)?$", re.IGNORECASE)
@@ -149,6 +150,7 @@ NOT_COUNT_AT = re.compile(NOT_COUNT)
 CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-zà-ÿ]+")
 QUALIFIER_WORDS = frozenset(QUALIFIERS_IN_SPAN.split("|"))
 YEAR_NOUN_WORDS = frozenset({"periode", "programmaperiode", "seizoen", "legislatuur"})
+PLURAL_YEAR_NOUNS = ("jaren", "periodes", "perioden", "legislaturen")
 BUDGET_SUFFIXES = (
     "begroting", "begrotingsaanpassing", "begrotingsopmaak", "raming", "akkoord", "regeerperiode", "nota",
     "rekening", "plan", "programma", "strategie", "visie", "pact", "rapport", "verslag", "beleidsbrief",
@@ -280,12 +282,22 @@ def _named_plan(text: str, pos: int, words: int = 6) -> bool:
     return False
 
 
+def _names_years(word: str) -> bool:
+    """A time noun that a bracketed year list can follow: "jaar", "werkingsjaren", "periode"."""
+    low = word.lower().rstrip(",;:")
+    return low.endswith(("jaar", *PLURAL_YEAR_NOUNS)) or low in YEAR_NOUN_WORDS
+
+
 def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | None:
     """Whether the year (or year range) at start..end is used as time, by the words before it.
 
     Returns the span start (the year itself, or a qualifier or time noun kept in the span)
     and the qualifier; None when the number is not a year in use.
     """
+    if start and text[start - 1] in "([":
+        # "de laatste drie jaar (2019, 2020, 2021)": a bracket after a time noun opens a list of years.
+        w0 = _word_before(text, start - 1)
+        return (start, None) if w0 and _names_years(w0[0]) else None
     w1 = _word_before(text, start)
     if w1 is None:
         return None
@@ -295,6 +307,8 @@ def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | N
     low = word.lower()
     if low in QUALIFIER_WORDS:
         return at, low
+    if low.endswith(PLURAL_YEAR_NOUNS):
+        return start, None  # "de werkingsjaren 2018 en 2019": the plural noun names the whole list
     if low.endswith("jaar") or low in YEAR_NOUN_WORDS:
         det = _word_before(text, at)
         return (det[1] if det and det[0].lower() in ("het", "de") else at), None
@@ -304,10 +318,8 @@ def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | N
     if word[:1].isupper() and _named_plan(text, at):
         return start, None  # "Impulsprogramma Kusttoerisme 2015-2020", "beleidsnota Mobiliteit en Openbare Werken 2024-2029"
     if low in AFTER_YEAR_WORDS:
-        if low == "met" and w2 and w2[0].lower() == "en" and (w3 := _word_before(text, w2[1])) and w3[0].lower() == "tot":
-            pass  # "tot en met 2024"
-        elif not (w2 and YEAR_WORD.fullmatch(w2[0].rstrip(","))):
-            return None  # "en 2000" counts only after a year: "2020 en 2021"
+        if not (low == "met" and w2 and w2[0].lower() == "en" and (w3 := _word_before(text, w2[1])) and w3[0].lower() == "tot"):
+            return None  # "en 2021" is a year only in a list after a year in use (the list pass in _points)
     elif low not in TEMPORAL_WORDS:
         return None
     if CAPITALISED_AFTER.match(text, end):
@@ -331,7 +343,9 @@ def _combine_ranges(text: str, points: list[DateMention]) -> list[DateMention]:
             link = RANGE_LINK.match(between)
             # "de periode 2026 tot en met 2032": a point with its time noun opens the range itself.
             noun_open = a.precision == "year" and not a.text[:1].isdigit() and a.qualifier is None
-            range_start = opener.start() if opener else (a.char_start if noun_open else None)
+            # "de voorbije jaren (2020 tot en met 2022)": two years joined by "tot" are a range by themselves.
+            years_to = a.precision == b.precision == "year" and a.qualifier is None and YEAR_TO.match(between)
+            range_start = opener.start() if opener else (a.char_start if noun_open or years_to else None)
             if link and range_start is not None and a.start and b.end:
                 start = a.start
                 if a.year_inferred and not b.year_inferred:
