@@ -46,11 +46,14 @@ INSTRUMENT = re.compile(
 VAN_INSTRUMENT = re.compile(rf",?\s+(?:van\s+|(?=[A-Z]{{2,}}\b)){INSTRUMENT.pattern}")
 # An instrument printed right before the article word: "(Reglement artikel 81, ...)".
 INSTRUMENT_BEFORE = re.compile(rf"(?P<inst>(?P<head>{INSTRUMENT_HEAD}))\s+$")
+# An aside in brackets after an article of a list: "3.1.2, § 1 (voor de premie) en 3.1.7 (...)".
+ASIDE = r"\s*\((?![Aa]rt)[^()]{1,80}\)"
 REFERENCE = re.compile(
-    rf"(?<![\w])(?:(?P<lidpre>(?i:het)\s+(?P<lidord>{ORDINAL})\s+lid\s+van\s+))?(?P<word>{ART_WORD})\s+(?P<list>{ONE_ARTICLE}(?:\s*(?:,|en|tot\s+en\s+met|t\.e\.m\.|tot)\s*{ART_NUM}(?:{PARAGRAPH.replace('par', 'p2')})?)*)",
+    rf"(?<![\w])(?:(?P<lidpre>(?i:het)\s+(?P<lidord>{ORDINAL})\s+lid\s+van\s+))?(?P<word>{ART_WORD})\s+(?P<list>{ONE_ARTICLE}(?:{ASIDE})?(?:\s*(?:,?\s*en|,|tot\s+en\s+met|t\.e\.m\.|tot)\s*{ART_NUM}(?:{PARAGRAPH.replace('par', 'p2')})?(?:{ASIDE})?)*)",
 )
 ONE = re.compile(ONE_ARTICLE)
-SEP = re.compile(r"\s*(,|en|tot\s+en\s+met|t\.e\.m\.|tot)\s*")
+ASIDE_AT = re.compile(ASIDE)
+SEP = re.compile(r"\s*(,?\s*en|,|tot\s+en\s+met|t\.e\.m\.|tot)\s*")
 SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z(\"“‘])|\n")
 TYPE_WORDS = ("decreet", "besluit", "verordening", "richtlijn", "omzendbrief", "verdrag", "reglement", "codex", "wet")
 NAMED = {"vco": ("codex", "VCO"), "vcro": ("codex", "VCRO"), "bvr": ("besluit", "BVR"), "dlb": ("decreet", "DLB"), "avg": ("verordening", "AVG"), "gdpr": ("verordening", "GDPR")}
@@ -165,7 +168,8 @@ def find_articles(text: str) -> list[ArticleMention]:
         pos = first.end()
         extra_subs: list[str] = []
         while True:
-            sep = SEP.match(list_text, pos)
+            aside = ASIDE_AT.match(list_text, pos)
+            sep = SEP.match(list_text, aside.end() if aside else pos)
             if not sep:
                 break
             nxt = ONE.match(list_text, sep.end())
@@ -183,6 +187,8 @@ def find_articles(text: str) -> list[ArticleMention]:
             pos = nxt.end()
         end_of_list = base + pos
         inst = VAN_INSTRUMENT.match(text, end_of_list)
+        if inst is None and (aside := ASIDE_AT.match(text, end_of_list)):
+            inst = VAN_INSTRUMENT.match(text, aside.end())  # "artikel 3, § 2 (nieuw), van het decreet"
         inst_fields: tuple[str | None, str | None, dt.date | None] = (None, None, None)
         span_end = end_of_list
         span_start = ref.start()
