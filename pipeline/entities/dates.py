@@ -45,8 +45,10 @@ QUARTER_WORDS = either_case("eerste", "tweede", "derde", "vierde")
 SEASON = re.compile(rf"\b(?:(?:[Hh]et|[Dd]e)\s+)?(?P<season>{either_case(*SEASONS)})\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}")
 QUARTER = re.compile(rf"\b(?:(?:[Hh]et|[Dd]e)\s+)?(?P<q>{QUARTER_WORDS}|[1-4]e|[1-4]ste|[1-4]de)\s+kwartaal\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}|\bQ(?P<qn>[1-4])\s+(?P<year2>{YEAR})\b")
 YEAR_RANGE = rf"(?P<y1>{YEAR})\s*[-–/]\s*(?P<y2>{YEAR}|\d\d)(?!\d)"
-LISTED_RANGE = re.compile(rf"(?:\s*,\s*|\s+(?:en|of)\s+){YEAR_RANGE}{NOT_COUNT}")
-LISTED_YEAR = re.compile(rf"(?:\s*,\s*|\s+(?:en|of|tot\s+en\s+met|en\s+in|of\s+in)\s+)(?P<year>{YEAR})\b{NOT_COUNT}")
+# The next year of a list, also after an aside in brackets: "in 2021 (12), 2022 (15) en 2023 (18)".
+LIST_ASIDE = r"(?:\s*\([^()]{1,60}\))?"
+LISTED_RANGE = re.compile(rf"{LIST_ASIDE}(?:\s*,\s*|\s+(?:en|of)\s+){YEAR_RANGE}{NOT_COUNT}")
+LISTED_YEAR = re.compile(rf"{LIST_ASIDE}(?:\s*,\s*|\s+(?:en|of|tot\s+en\s+met|en\s+in|of\s+in)\s+)(?P<year>{YEAR})\b{NOT_COUNT}")
 # Before a point: what joins two points into a range, and what opens it.
 RANGE_LINK = re.compile(r"^\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot|en|[-–])\s*$", re.IGNORECASE)
 YEAR_TO = re.compile(r"^\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot)\s*$", re.IGNORECASE)
@@ -150,6 +152,7 @@ NOT_COUNT_AT = re.compile(NOT_COUNT)
 CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-zà-ÿ]+")
 QUALIFIER_WORDS = frozenset(QUALIFIERS_IN_SPAN.split("|"))
 YEAR_NOUN_WORDS = frozenset({"periode", "programmaperiode", "seizoen", "legislatuur"})
+LIST_INTRODUCERS = frozenset({"namelijk", "nl.", "m.n.", "zijnde"})
 PLURAL_YEAR_NOUNS = ("jaren", "periodes", "perioden", "legislaturen")
 BUDGET_SUFFIXES = (
     "begroting", "begrotingsaanpassing", "begrotingsopmaak", "raming", "akkoord", "regeerperiode", "nota",
@@ -307,6 +310,10 @@ def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | N
     low = word.lower()
     if low in QUALIFIER_WORDS:
         return at, low
+    if word.endswith(":") or low in LIST_INTRODUCERS:
+        # "de volgende werkingsjaren: 2018, ...", "de laatste vijf jaar, namelijk 2019, ...".
+        noun = word[:-1] if word.endswith(":") else (_word_before(text, at) or ("", 0))[0]
+        return (start, None) if _names_years(noun) else None
     if low.endswith(PLURAL_YEAR_NOUNS):
         return start, None  # "de werkingsjaren 2018 en 2019": the plural noun names the whole list
     if low.endswith("jaar") or low in YEAR_NOUN_WORDS:
