@@ -16,9 +16,10 @@ from pipeline.entities.context import ending_at
 from pipeline.entities.dates import ANY_YEAR, DAY_MONTH, parse_full_date
 
 ART_WORD = r"(?i:artikelen|artikels|artikel|art\.|artt\.)"
-ART_NUM = r"\d+(?:[./]\d+)*(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies)\b)?"
+ART_NUM = r"\d+(?:[./]\d+)*(?![\d°]|[./]\d)(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies)\b)?"
 PARAGRAPH = r"(?:,?\s*§\s*(?P<par>\d+))"
-DEGREE = r"(?:,?\s*(?P<deg>\d+°(?:\s*,\s*\d+°)*))"
+# "3°", "1°, 2°", "1° tot 3°", "1°, a)".
+DEGREE = r"(?:,?\s*(?P<deg>\d+°(?:\s*(?:,|en|tot\s+en\s+met|t\.e\.m\.|tot)\s*\d+°)*(?:,?\s*[a-z]\)(?!\w))?))"
 LID_ORD = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "zesde": 6, "zevende": 7, "achtste": 8, "negende": 9, "tiende": 10}
 ORDINAL = r"(?:eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende|\d+(?:e|de|ste))"
 LID_AFTER = rf"(?:,?\s*(?:(?P<lid>{ORDINAL})\s+lid|lid\s+(?P<lidn>\d+)))"
@@ -53,6 +54,7 @@ REFERENCE = re.compile(
 )
 ONE = re.compile(ONE_ARTICLE)
 ASIDE_AT = re.compile(ASIDE)
+ARTICLE_FORM = re.compile(r"\d[./]\d")
 SEP = re.compile(r"\s*(,?\s*en|,|tot\s+en\s+met|t\.e\.m\.|tot)\s*")
 SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z(\"“‘])|\n")
 TYPE_WORDS = ("decreet", "besluit", "verordening", "richtlijn", "omzendbrief", "verdrag", "reglement", "codex", "wet")
@@ -179,7 +181,8 @@ def find_articles(text: str) -> list[ArticleMention]:
             if link.startswith("tot") or link == "t.e.m.":
                 s0, _, m0, _ = rows[-1]
                 rows[-1] = (s0, base + nxt.end(), m0, nxt.group("num"))
-            elif plural:
+            elif plural or len(rows) > 1 or ARTICLE_FORM.search(nxt.group("num")):
+                # "artikel 5.1.1 en 5.1.2": numbers in article form are articles after a singular word too.
                 rows.append((base + nxt.start(), base + nxt.end(), nxt, None))
             else:
                 # "artikel 81, 1, 2, 3, 5 en 7": numbers after a single article are its subdivisions.
