@@ -15,7 +15,7 @@ from pipeline.entities.dates import ANY_YEAR, DAY_MONTH, NUMERIC_DATE, parse_ful
 
 DATE = rf"(?P<date>{DAY_MONTH}(?:\s+{ANY_YEAR})?|{NUMERIC_DATE})"
 SESSION = r"(?P<session>(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d))"
-NR = r"(?:nr\.?|nummer|n°)\s*"
+NR = r"(?:nrs?\.?|nummers?|n°)\s*"
 
 WRITTEN = re.compile(
     rf"(?<![\w])(?:[Ss]chriftelijke\s+[Vv]ra(?:ag|gen)|SV|(?<!uitleg\s)(?<!actuele\s)[Vv]raag(?=\s+{NR}))\s+(?:{NR})?(?P<number>\d+)"
@@ -43,6 +43,9 @@ PARL_ST = re.compile(
 )
 # "schriftelijke vragen nr. 148 en nr. 275 van 3 maart 2023": further numbers of a plural reference.
 MORE_QUESTION = re.compile(rf"\s*(?:,|en)\s*(?P<ref>{NR}(?P<number>\d+)(?:\s*\({SESSION}\))?(?:\s+van\s+{DATE})?)")
+# After "nrs." the list's numbers stand bare: "schriftelijke vragen nrs. 12, 15 en 18".
+MORE_BARE = re.compile(rf"\s*(?:,|en)\s*(?P<ref>(?P<number>\d+)(?![\d.,/])(?:\s*\({SESSION}\))?(?:\s+van\s+{DATE})?)(?!\s*(?:euro|EUR|€|%|procent))")
+PLURAL_NR = re.compile(r"nrs\.?|nummers", re.IGNORECASE)
 # After a paper: more parts of it ("2-B en 2-C") or more papers ("en nr. 7/3-Bijlagen"), same session.
 MORE_PART = re.compile(r"\s*(?:,|en)\s*(?P<nr>\d+-[A-Z])(?![\w/])")
 MORE_PAPER = re.compile(rf"\s*(?:,|en)\s*(?P<ref>(?:{NR})?(?P<doc>\d+{LETTER}?)/(?P<nr>{PART})(?![\d/]){ANNEX})")
@@ -125,9 +128,9 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
         start = mijn.start() if mijn else m.start()
         add(start, m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
         pos = m.end()
-        plural = m.group(0)[:1] in "Ss" and re.match(r"[Ss]chriftelijke\s+vragen", m.group(0))
-        while plural:
-            more = MORE_QUESTION.match(text, pos)
+        bare = PLURAL_NR.search(m.group(0)) is not None
+        while True:
+            more = MORE_QUESTION.match(text, pos) or (MORE_BARE.match(text, pos) if bare else None)
             if not more:
                 break
             add(more.start("ref"), more.end(), ref_type="written_question", number=more.group("number"), session=normalise_session(more.group("session")), date=_date(more.group("date"), doc_date))
