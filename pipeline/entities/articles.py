@@ -16,7 +16,7 @@ from pipeline.entities.context import ending_at
 from pipeline.entities.dates import ANY_YEAR, DAY_MONTH, parse_full_date
 
 ART_WORD = r"(?i:artikelen|artikels|artikel|art\.|artt\.)"
-ART_NUM = r"\d+(?:[./]\d+)*(?![\d°]|[./]\d)(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies)\b)?"
+ART_NUM = r"(?:[IVX]{1,4}\.)?\d+(?:[./]\d+)*(?![\d°]|[./]\d)(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies)\b)?"
 PARAGRAPH = r"(?:,?\s*§\s*(?P<par>\d+))"
 # "3°", "1°, 2°", "1° tot 3°", "1°, a)".
 DEGREE = r"(?:,?\s*(?P<deg>\d+°(?:\s*(?:,|en|tot\s+en\s+met|t\.e\.m\.|tot)\s*\d+°)*(?:,?\s*[a-z]\)(?!\w))?))"
@@ -28,7 +28,7 @@ NAMED_TAIL = r"(?:\s+(?:[A-Z][\w-]+|nr\.\s*\d+/\d+|\((?:EU|EG|EEG)\)|\d{2,4}/\d+
 INSTRUMENT_HEAD = (
     r"(?:(?:ministerieel|koninklijk|uitvoerings)\s+)?"
     r"(?:(?:Vlaamse\s+)?(?:Codex|Wooncode)" + NAMED_TAIL
-    + r"|[A-Z][\w-]*(?:decreet|besluit|wet|codex|code|reglement|verordening|richtlijn|omzendbrief)" + NAMED_TAIL
+    + r"|[A-Z][\w-]*(?:decreet|besluit|wet|codex|code|reglement|verordening|richtlijn|omzendbrief|verdrag|-Verdrag)" + NAMED_TAIL
     + r"|(?:Decreet|Wet|Besluit)(?=\s+[A-Z])" + NAMED_TAIL
     + r"|(?:Decreet|Wet|Besluit)\s+(?:over|betreffende|houdende|tot|op|inzake)\s+[a-zà-ÿ\s]+?(?=\s+van\s+\d{1,2}\s+[a-z]+\s+\d{4})"
     + r"|(?:Vlaams(?:e)?\s+)?[A-Z][\w-]*wetboek" + NAMED_TAIL
@@ -54,7 +54,7 @@ REFERENCE = re.compile(
 )
 ONE = re.compile(ONE_ARTICLE)
 ASIDE_AT = re.compile(ASIDE)
-ARTICLE_FORM = re.compile(r"\d[./]\d")
+ARTICLE_FORM = re.compile(r"[\dIVX][./]\d")
 SEP = re.compile(r"\s*(,?\s*en|,|tot\s+en\s+met|t\.e\.m\.|tot)\s*")
 SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z(\"“‘])|\n")
 TYPE_WORDS = ("decreet", "besluit", "verordening", "richtlijn", "omzendbrief", "verdrag", "reglement", "codex", "wet")
@@ -81,6 +81,9 @@ def classify_instrument(head: str) -> tuple[str | None, str | None]:
     low = h.lower()
     if low in NAMED:
         return NAMED[low]
+    lead = LEADING_TYPE.match(h)
+    if lead:
+        return lead.group(1).lower(), h  # "Besluit Vlaamse Codex Wonen" is a besluit, not the codex
     if "codex" in low or low.endswith(("code", "wetboek")):
         return "codex", h
     if low.startswith("vlarem"):
@@ -100,6 +103,8 @@ def classify_instrument(head: str) -> tuple[str | None, str | None]:
     return None, h
 
 
+# A name that opens with its type word, capitalised: "Decreet Lokaal Bestuur", "Besluit Vlaamse Codex Wonen".
+LEADING_TYPE = re.compile(r"(Besluit|Decreet|Wet)\s+[A-Z]")
 ABBREVIATIONS = frozenset({"st", "vl", "parl", "nr", "art", "artt", "o.a", "m.b.t", "i.v.m", "bv", "dhr", "mevr", "blz", "p", "zgn", "resp", "incl", "excl", "ca", "e.a", "vs"})
 
 

@@ -126,7 +126,7 @@ MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "
 # instruments); their dates may be older than the corpus, so any year from 1800 on.
 DAY_MONTH = rf"{DAY}\s+(?:{'|'.join(MONTH_NAMES)})"
 ANY_YEAR = r"(?:1[89]|20)\d\d"
-NUMERIC_DATE = rf"{DAY}/(?:1[0-2]|0?[1-9])/{ANY_YEAR}"
+NUMERIC_DATE = rf"(?:{DAY}/(?:1[0-2]|0?[1-9])/{ANY_YEAR}|{DAY}\.(?:1[0-2]|0?[1-9])\.{ANY_YEAR})"  # "30/12/2021", "1.12.2022"
 MONTH_ANCHORS = (
     re.compile("|".join(MONTH_NAMES)),
     re.compile("|".join(m.capitalize() for m in MONTH_NAMES)),

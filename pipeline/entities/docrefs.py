@@ -53,6 +53,10 @@ MORE_PAPER = re.compile(rf"\s*(?:,|en)\s*(?P<ref>(?:{NR})?(?P<doc>\d+{LETTER}?)/
 NR_SLASH = re.compile(
     rf"(?<![\w])(?<!\)\s)(?:[Ss]tuk\s+)?{NR}(?P<doc>\d+{LETTER}?)/(?P<nr>{PART})(?![\d/]){ANNEX}"
 )
+# "arrest nr. 42/97", "omzendbrief nr. 12/3": numbered documents of other bodies, not papers.
+OTHER_DOCUMENT_BEFORE = re.compile(
+    r"(?<![\w])(?i:arresten|arrest|vonnis|beschikking|advies|adviezen|omzendbrief|rolnummer|zaak|verordening|richtlijn|besluit|dossier)\s+$"
+)
 URL = re.compile(r"(?:https?://|(?<![\w./@])(?=(?:www|docs)\.))(?:[\w-]+\.)*vlaamsparlement\.be[^\s<>\"”)]*")
 
 
@@ -143,6 +147,8 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
         add(start, m.end(), ref_type="oral_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
     for rx in (PARL_ST, NR_SLASH):
         for m in rx.finditer(text) if "/" in text else ():
+            if rx is NR_SLASH and ending_at(OTHER_DOCUMENT_BEFORE, text, m.start(), 20):
+                continue
             session = normalise_session(m.groupdict().get("session"))
             doc = m.group("doc")
             add(m.start(), m.end(), ref_type="parliamentary_document", number=f"{doc}/{m.group('nr')}", session=session)
