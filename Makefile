@@ -34,6 +34,7 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(SCHV) eval --devset tests/devset --pdfs tests/devset/pdf
 	$(SCHV) eval --devset tests/heldout --pdfs tests/heldout/pdf
+	$(SCHV) eval --devset tests/heldout2 --pdfs tests/heldout2/pdf
 
 # Speed against pypdfium2/pdfplumber baselines on a 320-PDF corpus (built once in bench/corpus).
 bench: $(STAMP)
@@ -43,10 +44,11 @@ bench: $(STAMP)
 samples: $(STAMP)
 	$(PY) -m pipeline.synth pipeline/synth/samples $(RAW) --force
 
-# Regenerate the development-set PDFs (the docx ones need LibreOffice: apt-get install libreoffice-writer-nogui).
+# Regenerate the PDFs of the annotated sets (the docx ones need LibreOffice: apt-get install libreoffice-writer-nogui).
 devset: $(STAMP)
 	$(PY) -m pipeline.synth tests/devset/docs tests/devset/pdf
 	$(PY) -m pipeline.synth tests/heldout/docs tests/heldout/pdf
+	$(PY) -m pipeline.synth tests/heldout2/docs tests/heldout2/pdf
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pipeline tests

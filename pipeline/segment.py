@@ -204,12 +204,49 @@ def _parse_header(lines: list[Line], seg: Segmented) -> int:
     return i
 
 
+TITLE_DASH_END = re.compile(r"\s[-–]\s*$")
+TITLE_DASH_START = re.compile(r"^[-–]\s{2,}")  # a bullet after the title is "- " (one space)
+TITLE_MAX_LINES = 4
+SENTENCE_END = re.compile(r"[.?!:;]\s*$")
+
+
+def _gap(lines: list[Line], k: int) -> float | None:
+    """Space between line k-1 and line k on the same page (None across a page break)."""
+    a, b = lines[k - 1], lines[k]
+    return b.top - a.last_top if a.page == b.page else None
+
+
+def _ragged_title_end(lines: list[Line], i: int) -> int | None:
+    """A long title wraps ragged; it ends where a wider gap than its own line pitch follows.
+
+    None when no such gap comes within TITLE_MAX_LINES lines, or a line before it ends a
+    sentence (then the lines are the question, not the title).
+    """
+    inner: list[float] = []
+    for k in range(i + 1, min(len(lines), i + TITLE_MAX_LINES + 1)):
+        gap = _gap(lines, k)
+        if gap is None or gap <= 0 or SENTENCE_END.search(lines[k - 1].text):
+            return None
+        if inner and gap > 1.35 * max(inner):
+            return k
+        if not inner and k + 1 < len(lines) and (nxt := _gap(lines, k + 1)) and gap > 1.35 * nxt:
+            return k  # one-line title: wider gap after it than between the question's lines
+        inner.append(gap)
+    return None
+
+
 def _take_title(lines: list[Line], starts: list[bool], i: int, seg: Segmented) -> int:
+    """The title line, and the lines it wraps onto: a title never ends, or goes on, at its dash."""
     if i >= len(lines):
         return i
     j = i + 1
-    while j < len(lines) and not starts[j]:
+    while j < len(lines) and (
+        not starts[j] or TITLE_DASH_END.search(lines[j - 1].text) or TITLE_DASH_START.match(lines[j].text)
+    ):
         j += 1
+    ragged = _ragged_title_end(lines, i)
+    if ragged is not None and ragged > j:
+        j = ragged
     raw = " ".join(ln.text for ln in lines[i:j])
     seg.title, seg.topic, seg.subtopic = split_title(raw)
     return j

@@ -48,9 +48,12 @@ def _norm(field: str, value: object) -> object:
 
 
 def _load(table: str) -> list:
-    path = CASES / f"{table}.yaml"
-    cases = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [pytest.param(table, c, id=f"{table}-{i:03d}") for i, c in enumerate(cases)]
+    """Cases of `<table>.yaml` and of `<table>-<topic>.yaml` (forms added later, one file per topic)."""
+    out = []
+    for path in [CASES / f"{table}.yaml", *sorted(CASES.glob(f"{table}-*.yaml"))]:
+        cases = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        out += [pytest.param(table, c, id=f"{path.stem}-{i:03d}") for i, c in enumerate(cases)]
+    return out
 
 
 ALL = [p for t in FIELDS for p in _load(t)]

@@ -171,3 +171,85 @@ def test_amount_values_must_fit_their_parquet_type(value: str, fits: bool) -> No
     else:
         with pytest.raises(SchemaError):
             check_values("amounts", [{"value": Decimal(value)}])
+
+
+def _page(texts: list[tuple[str, bool]], gaps: frozenset[int] = frozenset()):
+    """One page of printed lines, 14 pt apart (26 pt before the indices in gaps); a True flag prints the line across the full width."""
+    from pipeline.text import Line, Page
+
+    lines, top = [], 80.0
+    for k, (t, full) in enumerate(texts):
+        top += (26 if k in gaps else 14) if k else 0
+        lines.append(Line(text=t, page=1, top=top, last_top=top, bottom=top + 11, x0=70.0, x1=525.0 if full else 70.0 + 5.5 * len(t), size=11.0))
+    return Page(number=1, width=595.0, height=842.0, lines=lines)
+
+
+HEADER = [("SCHRIFTELIJKE VRAAG", False), ("nr. 177", False), ("van ANDY PIETERS", False), ("datum: 19 januari 2026", False), ("aan MATTHIAS DIEPENDAELE", False), ("VLAAMS MINISTER VAN WONEN", False)]
+QUESTION = [("Hoeveel aanvragen voor een renovatiepremie werden in 2025 ingediend bij het agentschap en", True), ("hoeveel daarvan werden goedgekeurd?", False)]
+
+
+@pytest.mark.parametrize(
+    ("title_lines", "title", "topic", "subtopic", "header"),
+    [
+        # The guide's form: the title wraps after its dash.
+        (["Woonpremies Agentschap Wonen-Vlaanderen (AWV)  -", "Renovatiepremie"], "Woonpremies Agentschap Wonen-Vlaanderen (AWV) - Renovatiepremie", "Woonpremies Agentschap Wonen-Vlaanderen (AWV)", "Renovatiepremie", True),
+        (["Woonpremies Agentschap Wonen-Vlaanderen (AWV)  -", "Renovatiepremie"], "Woonpremies Agentschap Wonen-Vlaanderen (AWV) - Renovatiepremie", "Woonpremies Agentschap Wonen-Vlaanderen (AWV)", "Renovatiepremie", False),
+        (["Kinderopvang  –", "Wachtlijsten in Limburg"], "Kinderopvang - Wachtlijsten in Limburg", "Kinderopvang", "Wachtlijsten in Limburg", True),
+        (["Luchthaven Zaventem  -  Geluidshinder  -", "Cijfers per gemeente"], "Luchthaven Zaventem - Geluidshinder - Cijfers per gemeente", "Luchthaven Zaventem", "Geluidshinder - Cijfers per gemeente", True),
+        # ... or before it: the next line opens with the dash.
+        (["Woonpremies Agentschap Wonen-Vlaanderen (AWV)", "-  Renovatiepremie"], "Woonpremies Agentschap Wonen-Vlaanderen (AWV) - Renovatiepremie", "Woonpremies Agentschap Wonen-Vlaanderen (AWV)", "Renovatiepremie", True),
+        # One-line titles keep the question out.
+        (["Innovatiesteun  -  Limburg"], "Innovatiesteun - Limburg", "Innovatiesteun", "Limburg", True),
+        (["Kinderopvang"], "Kinderopvang", "Kinderopvang", None, True),
+        (["Wij-Zij-Netwerk  -  Contactnames"], "Wij-Zij-Netwerk - Contactnames", "Wij-Zij-Netwerk", "Contactnames", False),
+    ],
+)
+def test_title_wraps_over_lines(title_lines: list[str], title: str, topic: str, subtopic: str | None, header: bool) -> None:
+    from pipeline.segment import segment
+
+    answer = [("VLAAMS MINISTER VAN WONEN", False), ("ANTWOORD", False), ("op vraag nr. 177 van 19 januari 2026", False), ("van ANDY PIETERS", False), ("Er werden 412 aanvragen ingediend.", False)]
+    lines = (HEADER if header else []) + [(t, False) for t in title_lines] + QUESTION + ([] if header else answer)
+    seg = segment([_page(lines)])
+    assert (seg.title, seg.topic, seg.subtopic) == (title, topic, subtopic)
+    assert seg.question_text.startswith("Hoeveel aanvragen")
+    # Printed with space between header, title and question, as both renderers and real files do.
+    n = len(HEADER) if header else 0
+    seg = segment([_page(lines, frozenset({n, n + len(title_lines)}))])
+    assert (seg.title, seg.topic, seg.subtopic) == (title, topic, subtopic)
+    assert seg.question_text.startswith("Hoeveel aanvragen")
+
+
+@pytest.mark.parametrize(
+    ("title_lines", "title", "subtopic"),
+    [
+        # A long title wraps ragged, anywhere, and ends at the space before the question.
+        (
+            ["Woonpremies Agentschap Wonen-Vlaanderen (AWV)  -  Renovatiepremie en", "renteloze renovatielening voor eigenaar-bewoners met een bescheiden", "inkomen na de hervorming van het premiestelsel"],
+            "Woonpremies Agentschap Wonen-Vlaanderen (AWV) - Renovatiepremie en renteloze renovatielening voor eigenaar-bewoners met een bescheiden inkomen na de hervorming van het premiestelsel",
+            "Renovatiepremie en renteloze renovatielening voor eigenaar-bewoners met een bescheiden inkomen na de hervorming van het premiestelsel",
+        ),
+        (
+            ["Mestproblematiek  -  Mestverwerkingsinstallaties en de toekenning van", "investeringssteun via het Vlaams Landbouwinvesteringsfonds"],
+            "Mestproblematiek - Mestverwerkingsinstallaties en de toekenning van investeringssteun via het Vlaams Landbouwinvesteringsfonds",
+            "Mestverwerkingsinstallaties en de toekenning van investeringssteun via het Vlaams Landbouwinvesteringsfonds",
+        ),
+        (["Kinderopvang  -  Wachtlijsten"], "Kinderopvang - Wachtlijsten", "Wachtlijsten"),
+    ],
+)
+def test_long_title_wraps_ragged(title_lines: list[str], title: str, subtopic: str) -> None:
+    from pipeline.segment import segment
+
+    lines = HEADER + [(t, False) for t in title_lines] + QUESTION
+    seg = segment([_page(lines, frozenset({len(HEADER), len(HEADER) + len(title_lines)}))])
+    assert (seg.title, seg.subtopic) == (title, subtopic)
+    assert seg.question_text.startswith("Hoeveel aanvragen")
+
+
+def test_title_without_space_after_keeps_the_question_out() -> None:
+    """No gap after the title: the title stays one line (the question starts on the next)."""
+    from pipeline.segment import segment
+
+    question = [("Hoeveel aanvragen werden ingediend?", False), ("Graag een overzicht per provincie voor de laatste drie jaar (2019, 2020, 2021) en", True), ("per gemeente.", False)]
+    seg = segment([_page(HEADER + [("Kinderopvang  -  Wachtlijsten", False)] + question, frozenset({len(HEADER), len(HEADER) + 3}))])
+    assert seg.title == "Kinderopvang - Wachtlijsten"
+    assert seg.question_text.startswith("Hoeveel aanvragen")

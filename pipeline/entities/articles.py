@@ -16,9 +16,10 @@ from pipeline.entities.context import ending_at
 from pipeline.entities.dates import ANY_YEAR, DAY_MONTH, parse_full_date
 
 ART_WORD = r"(?i:artikelen|artikels|artikel|art\.|artt\.)"
-ART_NUM = r"\d+(?:[./]\d+)*(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies)\b)?"
+ART_NUM = r"(?:[IVX]{1,4}\.)?\d+(?:[./]\d+)*(?![\d°]|[./]\d)(?:\s?(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies)\b)?"
 PARAGRAPH = r"(?:,?\s*§\s*(?P<par>\d+))"
-DEGREE = r"(?:,?\s*(?P<deg>\d+°(?:\s*,\s*\d+°)*))"
+# "3°", "1°, 2°", "1° tot 3°", "1°, a)".
+DEGREE = r"(?:,?\s*(?P<deg>\d+°(?:\s*(?:,|en|tot\s+en\s+met|t\.e\.m\.|tot)\s*\d+°)*(?:,?\s*[a-z]\)(?!\w))?))"
 LID_ORD = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5, "zesde": 6, "zevende": 7, "achtste": 8, "negende": 9, "tiende": 10}
 ORDINAL = r"(?:eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|negende|tiende|\d+(?:e|de|ste))"
 LID_AFTER = rf"(?:,?\s*(?:(?P<lid>{ORDINAL})\s+lid|lid\s+(?P<lidn>\d+)))"
@@ -27,7 +28,7 @@ NAMED_TAIL = r"(?:\s+(?:[A-Z][\w-]+|nr\.\s*\d+/\d+|\((?:EU|EG|EEG)\)|\d{2,4}/\d+
 INSTRUMENT_HEAD = (
     r"(?:(?:ministerieel|koninklijk|uitvoerings)\s+)?"
     r"(?:(?:Vlaamse\s+)?(?:Codex|Wooncode)" + NAMED_TAIL
-    + r"|[A-Z][\w-]*(?:decreet|besluit|wet|codex|code|reglement|verordening|richtlijn|omzendbrief)" + NAMED_TAIL
+    + r"|[A-Z][\w-]*(?:decreet|besluit|wet|codex|code|reglement|verordening|richtlijn|omzendbrief|verdrag|-Verdrag)" + NAMED_TAIL
     + r"|(?:Decreet|Wet|Besluit)(?=\s+[A-Z])" + NAMED_TAIL
     + r"|(?:Decreet|Wet|Besluit)\s+(?:over|betreffende|houdende|tot|op|inzake)\s+[a-zà-ÿ\s]+?(?=\s+van\s+\d{1,2}\s+[a-z]+\s+\d{4})"
     + r"|(?:Vlaams(?:e)?\s+)?[A-Z][\w-]*wetboek" + NAMED_TAIL
@@ -46,11 +47,15 @@ INSTRUMENT = re.compile(
 VAN_INSTRUMENT = re.compile(rf",?\s+(?:van\s+|(?=[A-Z]{{2,}}\b)){INSTRUMENT.pattern}")
 # An instrument printed right before the article word: "(Reglement artikel 81, ...)".
 INSTRUMENT_BEFORE = re.compile(rf"(?P<inst>(?P<head>{INSTRUMENT_HEAD}))\s+$")
+# An aside in brackets after an article of a list: "3.1.2, § 1 (voor de premie) en 3.1.7 (...)".
+ASIDE = r"\s*\((?![Aa]rt)[^()]{1,80}\)"
 REFERENCE = re.compile(
-    rf"(?<![\w])(?:(?P<lidpre>(?i:het)\s+(?P<lidord>{ORDINAL})\s+lid\s+van\s+))?(?P<word>{ART_WORD})\s+(?P<list>{ONE_ARTICLE}(?:\s*(?:,|en|tot\s+en\s+met|t\.e\.m\.|tot)\s*{ART_NUM}(?:{PARAGRAPH.replace('par', 'p2')})?)*)",
+    rf"(?<![\w])(?:(?P<lidpre>(?i:het)\s+(?P<lidord>{ORDINAL})\s+lid\s+van\s+))?(?P<word>{ART_WORD})\s+(?P<list>{ONE_ARTICLE}(?:{ASIDE})?(?:\s*(?:,?\s*en|,|tot\s+en\s+met|t\.e\.m\.|tot)\s*{ART_NUM}(?:{PARAGRAPH.replace('par', 'p2')})?(?:{ASIDE})?)*)",
 )
 ONE = re.compile(ONE_ARTICLE)
-SEP = re.compile(r"\s*(,|en|tot\s+en\s+met|t\.e\.m\.|tot)\s*")
+ASIDE_AT = re.compile(ASIDE)
+ARTICLE_FORM = re.compile(r"[\dIVX][./]\d")
+SEP = re.compile(r"\s*(,?\s*en|,|tot\s+en\s+met|t\.e\.m\.|tot)\s*")
 SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z(\"“‘])|\n")
 TYPE_WORDS = ("decreet", "besluit", "verordening", "richtlijn", "omzendbrief", "verdrag", "reglement", "codex", "wet")
 NAMED = {"vco": ("codex", "VCO"), "vcro": ("codex", "VCRO"), "bvr": ("besluit", "BVR"), "dlb": ("decreet", "DLB"), "avg": ("verordening", "AVG"), "gdpr": ("verordening", "GDPR")}
@@ -76,6 +81,9 @@ def classify_instrument(head: str) -> tuple[str | None, str | None]:
     low = h.lower()
     if low in NAMED:
         return NAMED[low]
+    lead = LEADING_TYPE.match(h)
+    if lead:
+        return lead.group(1).lower(), h  # "Besluit Vlaamse Codex Wonen" is a besluit, not the codex
     if "codex" in low or low.endswith(("code", "wetboek")):
         return "codex", h
     if low.startswith("vlarem"):
@@ -95,6 +103,8 @@ def classify_instrument(head: str) -> tuple[str | None, str | None]:
     return None, h
 
 
+# A name that opens with its type word, capitalised: "Decreet Lokaal Bestuur", "Besluit Vlaamse Codex Wonen".
+LEADING_TYPE = re.compile(r"(Besluit|Decreet|Wet)\s+[A-Z]")
 ABBREVIATIONS = frozenset({"st", "vl", "parl", "nr", "art", "artt", "o.a", "m.b.t", "i.v.m", "bv", "dhr", "mevr", "blz", "p", "zgn", "resp", "incl", "excl", "ca", "e.a", "vs"})
 
 
@@ -165,7 +175,8 @@ def find_articles(text: str) -> list[ArticleMention]:
         pos = first.end()
         extra_subs: list[str] = []
         while True:
-            sep = SEP.match(list_text, pos)
+            aside = ASIDE_AT.match(list_text, pos)
+            sep = SEP.match(list_text, aside.end() if aside else pos)
             if not sep:
                 break
             nxt = ONE.match(list_text, sep.end())
@@ -175,7 +186,8 @@ def find_articles(text: str) -> list[ArticleMention]:
             if link.startswith("tot") or link == "t.e.m.":
                 s0, _, m0, _ = rows[-1]
                 rows[-1] = (s0, base + nxt.end(), m0, nxt.group("num"))
-            elif plural:
+            elif plural or len(rows) > 1 or ARTICLE_FORM.search(nxt.group("num")):
+                # "artikel 5.1.1 en 5.1.2": numbers in article form are articles after a singular word too.
                 rows.append((base + nxt.start(), base + nxt.end(), nxt, None))
             else:
                 # "artikel 81, 1, 2, 3, 5 en 7": numbers after a single article are its subdivisions.
@@ -183,6 +195,8 @@ def find_articles(text: str) -> list[ArticleMention]:
             pos = nxt.end()
         end_of_list = base + pos
         inst = VAN_INSTRUMENT.match(text, end_of_list)
+        if inst is None and (aside := ASIDE_AT.match(text, end_of_list)):
+            inst = VAN_INSTRUMENT.match(text, aside.end())  # "artikel 3, § 2 (nieuw), van het decreet"
         inst_fields: tuple[str | None, str | None, dt.date | None] = (None, None, None)
         span_end = end_of_list
         span_start = ref.start()

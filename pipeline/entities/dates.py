@@ -45,10 +45,13 @@ QUARTER_WORDS = either_case("eerste", "tweede", "derde", "vierde")
 SEASON = re.compile(rf"\b(?:(?:[Hh]et|[Dd]e)\s+)?(?P<season>{either_case(*SEASONS)})\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}")
 QUARTER = re.compile(rf"\b(?:(?:[Hh]et|[Dd]e)\s+)?(?P<q>{QUARTER_WORDS}|[1-4]e|[1-4]ste|[1-4]de)\s+kwartaal\s+(?:van\s+)?(?P<year>{YEAR})\b{NOT_COUNT}|\bQ(?P<qn>[1-4])\s+(?P<year2>{YEAR})\b")
 YEAR_RANGE = rf"(?P<y1>{YEAR})\s*[-–/]\s*(?P<y2>{YEAR}|\d\d)(?!\d)"
-LISTED_RANGE = re.compile(rf"(?:\s*,\s*|\s+(?:en|of)\s+){YEAR_RANGE}{NOT_COUNT}")
-LISTED_YEAR = re.compile(rf"(?:\s*,\s*|\s+(?:en|of|tot\s+en\s+met|en\s+in|of\s+in)\s+)(?P<year>{YEAR})\b{NOT_COUNT}")
+# The next year of a list, also after an aside in brackets: "in 2021 (12), 2022 (15) en 2023 (18)".
+LIST_ASIDE = r"(?:\s*\([^()]{1,60}\))?"
+LISTED_RANGE = re.compile(rf"{LIST_ASIDE}(?:\s*,\s*|\s+(?:en|of)\s+){YEAR_RANGE}{NOT_COUNT}")
+LISTED_YEAR = re.compile(rf"{LIST_ASIDE}(?:\s*,\s*|\s+(?:en|of|tot\s+en\s+met|en\s+in|of\s+in)\s+)(?P<year>{YEAR})\b{NOT_COUNT}")
 # Before a point: what joins two points into a range, and what opens it.
 RANGE_LINK = re.compile(r"^\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot|en|[-–])\s*$", re.IGNORECASE)
+YEAR_TO = re.compile(r"^\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot)\s*$", re.IGNORECASE)
 RANGE_OPEN = re.compile(r"(?:\b(?:van|vanaf|tussen)|(?<![\w])(?:de\s+periode\s+van))\s+$", re.IGNORECASE)
 MONTH_YEAR_QUAL = re.compile(rf"\b(?:(?P<qual>{either_case(*QUALIFIERS_IN_SPAN.split('|'))})\s+)?{MONTH}\s+(?P<year>{YEAR})\b{NOT_COUNT}")
 QUAL_BEFORE = re.compile(rf"\b(?P<qual>{QUALIFIERS_OUTSIDE})\s+(?:op\s+|in\s+)?$", re.IGNORECASE)
@@ -123,7 +126,7 @@ MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "
 # instruments); their dates may be older than the corpus, so any year from 1800 on.
 DAY_MONTH = rf"{DAY}\s+(?:{'|'.join(MONTH_NAMES)})"
 ANY_YEAR = r"(?:1[89]|20)\d\d"
-NUMERIC_DATE = rf"{DAY}/(?:1[0-2]|0?[1-9])/{ANY_YEAR}"
+NUMERIC_DATE = rf"(?:{DAY}/(?:1[0-2]|0?[1-9])/{ANY_YEAR}|{DAY}\.(?:1[0-2]|0?[1-9])\.{ANY_YEAR})"  # "30/12/2021", "1.12.2022"
 MONTH_ANCHORS = (
     re.compile("|".join(MONTH_NAMES)),
     re.compile("|".join(m.capitalize() for m in MONTH_NAMES)),
@@ -149,6 +152,8 @@ NOT_COUNT_AT = re.compile(NOT_COUNT)
 CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-zà-ÿ]+")
 QUALIFIER_WORDS = frozenset(QUALIFIERS_IN_SPAN.split("|"))
 YEAR_NOUN_WORDS = frozenset({"periode", "programmaperiode", "seizoen", "legislatuur"})
+LIST_INTRODUCERS = frozenset({"namelijk", "nl.", "m.n.", "zijnde"})
+PLURAL_YEAR_NOUNS = ("jaren", "periodes", "perioden", "legislaturen")
 BUDGET_SUFFIXES = (
     "begroting", "begrotingsaanpassing", "begrotingsopmaak", "raming", "akkoord", "regeerperiode", "nota",
     "rekening", "plan", "programma", "strategie", "visie", "pact", "rapport", "verslag", "beleidsbrief",
@@ -280,12 +285,22 @@ def _named_plan(text: str, pos: int, words: int = 6) -> bool:
     return False
 
 
+def _names_years(word: str) -> bool:
+    """A time noun that a bracketed year list can follow: "jaar", "werkingsjaren", "periode"."""
+    low = word.lower().rstrip(",;:")
+    return low.endswith(("jaar", *PLURAL_YEAR_NOUNS)) or low in YEAR_NOUN_WORDS
+
+
 def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | None:
     """Whether the year (or year range) at start..end is used as time, by the words before it.
 
     Returns the span start (the year itself, or a qualifier or time noun kept in the span)
     and the qualifier; None when the number is not a year in use.
     """
+    if start and text[start - 1] in "([":
+        # "de laatste drie jaar (2019, 2020, 2021)": a bracket after a time noun opens a list of years.
+        w0 = _word_before(text, start - 1)
+        return (start, None) if w0 and _names_years(w0[0]) else None
     w1 = _word_before(text, start)
     if w1 is None:
         return None
@@ -295,6 +310,12 @@ def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | N
     low = word.lower()
     if low in QUALIFIER_WORDS:
         return at, low
+    if word.endswith(":") or low in LIST_INTRODUCERS:
+        # "de volgende werkingsjaren: 2018, ...", "de laatste vijf jaar, namelijk 2019, ...".
+        noun = word[:-1] if word.endswith(":") else (_word_before(text, at) or ("", 0))[0]
+        return (start, None) if _names_years(noun) else None
+    if low.endswith(PLURAL_YEAR_NOUNS):
+        return start, None  # "de werkingsjaren 2018 en 2019": the plural noun names the whole list
     if low.endswith("jaar") or low in YEAR_NOUN_WORDS:
         det = _word_before(text, at)
         return (det[1] if det and det[0].lower() in ("het", "de") else at), None
@@ -304,10 +325,8 @@ def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | N
     if word[:1].isupper() and _named_plan(text, at):
         return start, None  # "Impulsprogramma Kusttoerisme 2015-2020", "beleidsnota Mobiliteit en Openbare Werken 2024-2029"
     if low in AFTER_YEAR_WORDS:
-        if low == "met" and w2 and w2[0].lower() == "en" and (w3 := _word_before(text, w2[1])) and w3[0].lower() == "tot":
-            pass  # "tot en met 2024"
-        elif not (w2 and YEAR_WORD.fullmatch(w2[0].rstrip(","))):
-            return None  # "en 2000" counts only after a year: "2020 en 2021"
+        if not (low == "met" and w2 and w2[0].lower() == "en" and (w3 := _word_before(text, w2[1])) and w3[0].lower() == "tot"):
+            return None  # "en 2021" is a year only in a list after a year in use (the list pass in _points)
     elif low not in TEMPORAL_WORDS:
         return None
     if CAPITALISED_AFTER.match(text, end):
@@ -331,7 +350,9 @@ def _combine_ranges(text: str, points: list[DateMention]) -> list[DateMention]:
             link = RANGE_LINK.match(between)
             # "de periode 2026 tot en met 2032": a point with its time noun opens the range itself.
             noun_open = a.precision == "year" and not a.text[:1].isdigit() and a.qualifier is None
-            range_start = opener.start() if opener else (a.char_start if noun_open else None)
+            # "de voorbije jaren (2020 tot en met 2022)": two years joined by "tot" are a range by themselves.
+            years_to = a.precision == b.precision == "year" and a.qualifier is None and YEAR_TO.match(between)
+            range_start = opener.start() if opener else (a.char_start if noun_open or years_to else None)
             if link and range_start is not None and a.start and b.end:
                 start = a.start
                 if a.year_inferred and not b.year_inferred:

@@ -15,7 +15,7 @@ from pipeline.entities.dates import ANY_YEAR, DAY_MONTH, NUMERIC_DATE, parse_ful
 
 DATE = rf"(?P<date>{DAY_MONTH}(?:\s+{ANY_YEAR})?|{NUMERIC_DATE})"
 SESSION = r"(?P<session>(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d))"
-NR = r"(?:nr\.?|nummer|n°)\s*"
+NR = r"(?:nrs?\.?|nummers?|n°)\s*"
 
 WRITTEN = re.compile(
     rf"(?<![\w])(?:[Ss]chriftelijke\s+[Vv]ra(?:ag|gen)|SV|(?<!uitleg\s)(?<!actuele\s)[Vv]raag(?=\s+{NR}))\s+(?:{NR})?(?P<number>\d+)"
@@ -30,19 +30,32 @@ ORAL = re.compile(
 )
 # "mijn" belongs to the reference's span; other determiners do not.
 MIJN = re.compile(r"(?<![\w])[Mm]ijn\s+$")
+# Document and part numbers keep a letter suffix ("31-B/2", "19/2-A"); an annex suffix
+# ("7/3-Bijlagen") is in the span but not in the number.
+LETTER = r"(?:-[A-Z](?![\w]))"
+PART = rf"\d{{1,3}}{LETTER}?"
+ANNEX = r"(?P<annex>-[Bb]ijlagen?\b)?"
 PAPER = re.compile(
-    rf"(?<![\w])(?:(?:[Ss]tuk|[Pp]arl\.\s*[Ss]t\.)\s+)?(?P<doc>\d+)\s*\({SESSION}\)\s*(?:[-–]\s*)?,?\s*(?:[Nn]r\.?|Nr)\s*(?P<nr>\d+(?:-[A-Z])?)"
+    rf"(?<![\w])(?:(?:[Ss]tuk|[Pp]arl\.\s*[Ss]t\.)\s+)?(?P<doc>\d+)\s*\({SESSION}\)\s*(?:[-–]\s*)?,?\s*(?:[Nn]r\.?|Nr)\s*(?P<nr>\d+{LETTER}?)"
 )
 PARL_ST = re.compile(
-    rf"(?<![\w])Parl\.\s*St\.\s*(?:Vl\.\s*Parl\.)?\s*,?\s*{SESSION}\s*,\s*{NR}(?P<doc>\d+)/(?P<nr>\d+(?:-[A-Z])?)"
-    r"(?P<more>(?:\s*(?:,|en)\s*\d+-[A-Z])*)"
+    rf"(?<![\w])Parl\.\s*St\.\s*(?:Vl\.\s*Parl\.)?\s*,?\s*{SESSION}\s*,\s*{NR}(?P<doc>\d+{LETTER}?)/(?P<nr>{PART})(?![\d/]){ANNEX}"
 )
-# "schriftelijke vragen nr. 148 en nr. 275": further numbers of a plural reference.
-MORE_QUESTION = re.compile(rf"\s*(?:,|en)\s*(?P<ref>{NR}(?P<number>\d+))")
-MORE_PART = re.compile(r"\s*(?:,|en)\s*(?P<nr>\d+-[A-Z])")
+# "schriftelijke vragen nr. 148 en nr. 275 van 3 maart 2023": further numbers of a plural reference.
+MORE_QUESTION = re.compile(rf"\s*(?:,|en)\s*(?P<ref>{NR}(?P<number>\d+)(?:\s*\({SESSION}\))?(?:\s+van\s+{DATE})?)")
+# After "nrs." the list's numbers stand bare: "schriftelijke vragen nrs. 12, 15 en 18".
+MORE_BARE = re.compile(rf"\s*(?:,|en)\s*(?P<ref>(?P<number>\d+)(?![\d.,/])(?:\s*\({SESSION}\))?(?:\s+van\s+{DATE})?)(?!\s*(?:euro|EUR|€|%|procent))")
+PLURAL_NR = re.compile(r"nrs\.?|nummers", re.IGNORECASE)
+# After a paper: more parts of it ("2-B en 2-C") or more papers ("en nr. 7/3-Bijlagen"), same session.
+MORE_PART = re.compile(r"\s*(?:,|en)\s*(?P<nr>\d+-[A-Z])(?![\w/])")
+MORE_PAPER = re.compile(rf"\s*(?:,|en)\s*(?P<ref>(?:{NR})?(?P<doc>\d+{LETTER}?)/(?P<nr>{PART})(?![\d/]){ANNEX})")
 # "Verordening (EU) nr. 651/2014" is a regulation, not a paper: papers have short part numbers.
 NR_SLASH = re.compile(
-    rf"(?<![\w])(?<!\)\s)(?:[Ss]tuk\s+)?{NR}(?P<doc>\d+)/(?P<nr>\d{{1,3}}(?:-[A-Z])?)(?![\d/])(?P<more>(?:\s*(?:,|en)\s*\d+-[A-Z])*)"
+    rf"(?<![\w])(?<!\)\s)(?:[Ss]tuk\s+)?{NR}(?P<doc>\d+{LETTER}?)/(?P<nr>{PART})(?![\d/]){ANNEX}"
+)
+# "arrest nr. 42/97", "omzendbrief nr. 12/3": numbered documents of other bodies, not papers.
+OTHER_DOCUMENT_BEFORE = re.compile(
+    r"(?<![\w])(?i:arresten|arrest|vonnis|beschikking|advies|adviezen|omzendbrief|rolnummer|zaak|verordening|richtlijn|besluit|dossier)\s+$"
 )
 URL = re.compile(r"(?:https?://|(?<![\w./@])(?=(?:www|docs)\.))(?:[\w-]+\.)*vlaamsparlement\.be[^\s<>\"”)]*")
 
@@ -119,12 +132,12 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
         start = mijn.start() if mijn else m.start()
         add(start, m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
         pos = m.end()
-        plural = m.group(0)[:1] in "Ss" and re.match(r"[Ss]chriftelijke\s+vragen", m.group(0))
-        while plural:
-            more = MORE_QUESTION.match(text, pos)
+        bare = PLURAL_NR.search(m.group(0)) is not None
+        while True:
+            more = MORE_QUESTION.match(text, pos) or (MORE_BARE.match(text, pos) if bare else None)
             if not more:
                 break
-            add(more.start("ref"), more.end(), ref_type="written_question", number=more.group("number"))
+            add(more.start("ref"), more.end(), ref_type="written_question", number=more.group("number"), session=normalise_session(more.group("session")), date=_date(more.group("date"), doc_date))
             pos = more.end()
     for m in filter(None, (ORAL.match(text, i) for i in starts)):
         if not (m.group("number") or m.group("date") or m.group("session")):
@@ -134,12 +147,19 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
         add(start, m.end(), ref_type="oral_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
     for rx in (PARL_ST, NR_SLASH):
         for m in rx.finditer(text) if "/" in text else ():
+            if rx is NR_SLASH and ending_at(OTHER_DOCUMENT_BEFORE, text, m.start(), 20):
+                continue
             session = normalise_session(m.groupdict().get("session"))
             doc = m.group("doc")
-            add(m.start(), m.end("nr"), ref_type="parliamentary_document", number=f"{doc}/{m.group('nr')}", session=session)
-            more_base = m.start("more")
-            for extra in MORE_PART.finditer(m.group("more")):
-                add(more_base + extra.start("nr"), more_base + extra.end("nr"), ref_type="parliamentary_document", number=f"{doc}/{extra.group('nr')}", session=session)
+            add(m.start(), m.end(), ref_type="parliamentary_document", number=f"{doc}/{m.group('nr')}", session=session)
+            pos = m.end()
+            while extra := MORE_PART.match(text, pos) or MORE_PAPER.match(text, pos):
+                if "ref" in extra.groupdict():
+                    doc = extra.group("doc")
+                    add(extra.start("ref"), extra.end(), ref_type="parliamentary_document", number=f"{doc}/{extra.group('nr')}", session=session)
+                else:
+                    add(extra.start("nr"), extra.end("nr"), ref_type="parliamentary_document", number=f"{doc}/{extra.group('nr')}", session=session)
+                pos = extra.end()
     for m in PAPER.finditer(text) if "(" in text else ():
         add(m.start(), m.end(), ref_type="parliamentary_document", number=f"{m.group('doc')}/{m.group('nr')}", session=normalise_session(m.group("session")))
     out.sort(key=lambda r: r.char_start)
