@@ -6,7 +6,6 @@ Returns rows per table, or one `errors` row; never raises for a bad file, so a b
 
 from __future__ import annotations
 
-import hashlib
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -15,10 +14,12 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.answer_tables import table_rows
 from pipeline.entities import ENTITY_TABLES, extract_entities
-from pipeline.errors import DocumentError
-from pipeline.schema import check_values
+from pipeline.errors import DocumentError, NotAPdf
+from pipeline.filekind import describe
+from pipeline.inputs import snapshot
+from pipeline.schema import TABLE_ORDER, SchemaError, check_values, to_arrow
 from pipeline.segment import Segmented, looks_like_question, segment
-from pipeline.text import MIN_PAGE_CHARS, Page, clean_pages, read_pages
+from pipeline.text import MIN_PAGE_CHARS, Page, clean_pages, looks_like_pdf, read_pages
 
 
 @dataclass
@@ -32,20 +33,35 @@ class DocResult:
     cost: dict = field(default_factory=dict)
 
     @classmethod
+    def from_record(cls, record: dict) -> DocResult:
+        """A result read back from the journal (pipeline.store), checked against the schemas.
+
+        Raises ValueError for a record that does not hold a result of this version: the
+        document is then simply processed again.
+        """
+        if not isinstance(record, dict) or not isinstance(record.get("rows"), dict):
+            raise ValueError("not a journaled result")
+        res = cls(**record)
+        if not all(isinstance(v, str | None) for v in (res.source_file, res.sha256, res.doc_id)):
+            raise ValueError("not a journaled result")
+        if not set(res.rows) <= set(TABLE_ORDER):
+            raise ValueError("journaled result names an unknown table")
+        try:
+            for table, rows in res.rows.items():
+                to_arrow(table, rows)  # types, required columns, keys: as the final merge checks them
+            if res.error is not None:
+                to_arrow("errors", [res.error])
+        except (SchemaError, AttributeError, TypeError, KeyError) as exc:
+            raise ValueError(f"journaled result does not fit the schemas: {exc}") from exc
+        return res
+
+    @classmethod
     def failure(cls, source_file: str, sha: str | None, stage: str, error_type: str, message: str) -> DocResult:
         """A file that could not be processed: the row it gets in `errors`."""
         return cls(
             source_file=source_file, sha256=sha, doc_id=None,
-            error={"source_file": source_file, "sha256": sha, "stage": stage, "error_type": error_type, "message": message},
+            error={"source_file": source_file, "sha256": sha, "stage": stage, "error_type": error_type, "message": message, "attempts": 1},
         )
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def doc_id_of(sha256: str) -> str:
@@ -116,20 +132,32 @@ def build_rows(doc_id: str, source_file: str, sha: str, pages: list[Page], seg: 
     return rows
 
 
+def _internal_error(source_file: str, sha: str, stage: str, exc: Exception) -> DocResult:
+    last = traceback.extract_tb(exc.__traceback__)[-1]
+    return DocResult.failure(
+        source_file, sha, stage, "internal_error", f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})",
+    )
+
+
 def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResult:
     """Every stage for one file; failures come back as an `errors` row."""
     stage = "read"
     try:
-        sha = sha or file_sha256(path)
-    except OSError as exc:
-        return DocResult.failure(source_file, None, "read", "unreadable", f"cannot read file: {exc.strerror or exc}")
+        snap = snapshot(path, keep=looks_like_pdf)  # read once: every stage sees these bytes
+    except OSError as exc:  # moved away, removed, made unreadable: the next run tries again
+        return DocResult.failure(source_file, sha, "read", "unreadable", f"cannot read file: {exc.strerror or exc}; it is retried on the next run")
+    if sha and snap.sha256 != sha:
+        return DocResult.failure(source_file, sha, "read", "changed", "the file changed while the run read it; it is retried on the next run")
+    sha = snap.sha256
     doc_id = doc_id_of(sha)
     try:
         stage = "text"
+        if snap.data is None:
+            raise NotAPdf(f"not a PDF: the file is {describe(snap.head)}")
         t0 = time.perf_counter()
-        pages = read_pages(path)
+        pages = read_pages(snap.data)
         looks_like_question(pages)  # before pdfplumber's cost on a PDF that is no question
-        pages = clean_pages(path, pages)
+        pages = clean_pages(snap.data, pages)
         t1 = time.perf_counter()
         stage = "segment"
         seg = segment(pages)
@@ -145,11 +173,7 @@ def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResu
     except MemoryError:
         return DocResult.failure(source_file, sha, stage, "out_of_memory", "ran out of memory (worker memory limit, see --memory-mb)")
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the batch
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        return DocResult.failure(
-            source_file, sha, stage, "internal_error",
-            f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})",
-        )
+        return _internal_error(source_file, sha, stage, exc)
     read = sum(p.t_read for p in pages)
     tables = sum(p.t_tables for p in pages)
     cost = {
