@@ -27,23 +27,25 @@ FRIENDLY = {
     "application/gzip": "a gzip archive",
     "application/rtf": "an RTF document",
     "application/postscript": "a PostScript file",
-    "application/msword": "an old Word document",
+    "application/msword": "an old Office document (.doc, .xls, .ppt)",
 }
 OFFICE_ZIP = "application/vnd.openxmlformats-officedocument."
 
 
 def _is_text(head: bytes) -> bool:
+    """No NUL and hardly any control bytes; bytes above 127 are fine (UTF-8 or Latin-1 text)."""
     if b"\x00" in head:
         return False
-    text = head.decode("utf-8", "replace")
-    odd = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
-    return odd <= len(text) // 100
+    control = sum(1 for b in head if (b < 32 and b not in b"\t\n\r\f") or b == 127)
+    return control <= len(head) // 100
 
 
 def describe(head: bytes) -> str:
     """The kind of file whose first bytes are `head`, as a phrase: "an HTML page"."""
     if not head:
         return "empty (0 bytes)"
+    if not head.strip(b"\x00"):
+        return "only zero bytes"
     try:
         matches = [m for m in puremagic.magic_string(head) if m.confidence >= MIN_CONFIDENCE]
     except (puremagic.PureError, ValueError):
