@@ -1,7 +1,9 @@
 """One PDF through every stage: the unit of work a worker process runs.
 
 Returns rows per table, or one `errors` row; never raises for a bad file, so a batch
-(local or distributed) only has to collect results.
+(local or distributed) only has to collect results. The file is read once (a snapshot)
+and checked against the hash the run listed it with: every stage works on those bytes, so
+a file moved or rewritten meanwhile gives a retried row, never rows under the wrong hash.
 """
 
 from __future__ import annotations

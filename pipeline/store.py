@@ -134,7 +134,10 @@ class Journal:
     def append(self, key: str, obj: object) -> None:
         """One record: `obj` a dataclass (or dict) of JSON values, dates and decimals."""
         value = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else obj
-        line = json.dumps({"key": key, "value": value}, default=_encode, ensure_ascii=True, allow_nan=False)
+        try:
+            line = json.dumps({"key": key, "value": value}, default=_encode, ensure_ascii=True)
+        except (TypeError, ValueError):
+            return  # only a checkpoint: a result JSON cannot hold is simply redone after a kill
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = open(self.path, "a", encoding="ascii")  # noqa: SIM115 - kept open for the whole run
