@@ -29,6 +29,8 @@ from pipeline.package import write_datapackage
 from pipeline.schema import TABLE_ORDER, load, to_arrow, validate
 from pipeline.store import Journal, clear_work, load_journals, read_table, write_table
 
+# TRANSIENT_ERRORS and the input listing live in pipeline.errors and pipeline.inputs; kept importable from here.
+__all__ = ["TRANSIENT_ERRORS", "InputFile", "InputUnreadable", "RunOptions", "Summary", "discover", "extract", "status"]
 log = logging.getLogger("schv")
 DOC_TABLES = ("documents", "pages", "items", "footnotes", *ENTITY_TABLES, "answer_tables", "answer_table_cells")
 
@@ -141,9 +143,6 @@ def extract(raw_dir: Path, out_dir: Path, *, force: bool = False, options: RunOp
         return _extract_locked(raw_dir, out_dir, options or RunOptions(), force, t0)
     finally:
         lock.release()
-
-
-__all__ = ["TRANSIENT_ERRORS", "InputFile", "InputUnreadable", "discover", "extract", "status"]
 
 
 def _old_tables_usable(old_tables: dict[str, pa.Table | None]) -> bool:
