@@ -1,7 +1,8 @@
 """The `schv` command: wires the stages, holds no logic of its own.
 
-Exit codes: 0 all files done, 1 some files failed (see the errors table), 2 the run could
-not run (bad arguments, input folder missing, another run holds the lock).
+Exit codes: 0 all files done, 1 some files failed (each has its row in the errors table),
+2 the run could not run or finish (bad arguments, input folder missing, another run holds
+the lock, anything unexpected), said in one line.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         summary = extract(Path(args.raw), Path(args.out), force=args.force, options=options)
     except (RunLocked, FileNotFoundError, InputUnreadable, SchemaError, OSError) as exc:
         logging.getLogger("schv").error("the run could not run: %s", exc)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a run that cannot finish is exit 2, never a traceback read as "some files failed"
+        logging.getLogger("schv").error("the run could not finish: %s: %s (a bug: please report it)", type(exc).__name__, exc)
         return 2
     for line in summary.lines():
         logging.getLogger("schv").info("%s", line)

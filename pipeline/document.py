@@ -1,12 +1,14 @@
-"""One PDF through every stage: the unit of work a worker process runs.
+"""One file through every stage: the unit of work a worker process runs.
 
-Returns rows per table, or one `errors` row; never raises for a bad file, so a batch
-(local or distributed) only has to collect results.
+Returns rows per table for every question the file holds, or one `errors` row; never
+raises for a bad file, so a batch (local or distributed) only has to collect results. The
+file is read once (a snapshot) and checked against the hash the run listed it with: every
+stage works on those bytes, so a file moved or rewritten meanwhile gives a retried row,
+never rows under the wrong hash.
 """
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 import time
 import traceback
@@ -17,11 +19,13 @@ from pipeline import __version__
 from pipeline.answer_tables import table_rows
 from pipeline.bulletin import BulletinSplit, is_bulletin
 from pipeline.entities import ENTITY_TABLES, extract_entities
-from pipeline.errors import DocumentError, NotAWrittenQuestion
-from pipeline.schema import check_values
+from pipeline.errors import DocumentError, NotAPdf, NotAWrittenQuestion
+from pipeline.filekind import describe
+from pipeline.inputs import snapshot
+from pipeline.schema import TABLE_ORDER, SchemaError, check_values, to_arrow
 from pipeline.segment import Segmented, looks_like_question, segment
 from pipeline.split import Split, pages_between, split
-from pipeline.text import MIN_PAGE_CHARS, Page, clean_pages, read_pages
+from pipeline.text import MIN_PAGE_CHARS, Page, clean_pages, looks_like_pdf, read_pages
 from pipeline.word import convert_to_pdf, is_word_file
 
 
@@ -39,20 +43,37 @@ class DocResult:
     cost: dict = field(default_factory=dict)
 
     @classmethod
+    def from_record(cls, record: dict) -> DocResult:
+        """A result read back from the journal (pipeline.store), checked against the schemas.
+
+        Raises ValueError for a record that does not hold a result of this version: the
+        document is then simply processed again.
+        """
+        if not isinstance(record, dict) or not isinstance(record.get("rows"), dict):
+            raise ValueError("not a journaled result")
+        res = cls(**record)
+        if not all(isinstance(v, str | None) for v in (res.source_file, res.sha256)):
+            raise ValueError("not a journaled result")
+        if not all(isinstance(v, str) for v in (*res.doc_ids, *res.warnings)):
+            raise ValueError("not a journaled result")
+        if not set(res.rows) <= set(TABLE_ORDER):
+            raise ValueError("journaled result names an unknown table")
+        try:
+            for table, rows in res.rows.items():
+                to_arrow(table, rows)  # types, required columns, keys: as the final merge checks them
+            if res.error is not None:
+                to_arrow("errors", [res.error])
+        except (SchemaError, AttributeError, TypeError, KeyError) as exc:
+            raise ValueError(f"journaled result does not fit the schemas: {exc}") from exc
+        return res
+
+    @classmethod
     def failure(cls, source_file: str, sha: str | None, stage: str, error_type: str, message: str) -> DocResult:
         """A file that could not be processed: the row it gets in `errors`."""
         return cls(
             source_file=source_file, sha256=sha,
-            error={"source_file": source_file, "sha256": sha, "stage": stage, "error_type": error_type, "message": message},
+            error={"source_file": source_file, "sha256": sha, "stage": stage, "error_type": error_type, "message": message, "attempts": 1},
         )
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def doc_id_of(sha256: str, ordinal: int = 1, count: int = 1) -> str:
@@ -193,38 +214,48 @@ def file_rows(source_file: str, sha: str, pages: list[Page], found: Split, segs:
     return doc_ids, rows
 
 
+def _internal_error(source_file: str, sha: str, stage: str, exc: Exception) -> DocResult:
+    last = traceback.extract_tb(exc.__traceback__)[-1]
+    return DocResult.failure(
+        source_file, sha, stage, "internal_error", f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})",
+    )
+
+
 def process_file(path: Path, source_file: str, sha: str | None = None, work_dir: Path | None = None) -> DocResult:
-    """Every stage for one input file, a PDF or a Word file (converted first)."""
-    if not is_word_file(path):
-        return process_pdf(path, source_file, sha)
+    """Every stage for one input file, a PDF or a Word file (converted first); failures come back as an `errors` row."""
+    word = is_word_file(path)
     try:
-        sha = sha or file_sha256(path)
-    except OSError as exc:
-        return DocResult.failure(source_file, None, "read", "unreadable", f"cannot read file: {exc.strerror or exc}")
+        snap = snapshot(path, keep=(lambda head: True) if word else looks_like_pdf)  # read once: every stage sees these bytes
+    except OSError as exc:  # moved away, removed, made unreadable: the next run tries again
+        return DocResult.failure(source_file, sha, "read", "unreadable", f"cannot read file: {exc.strerror or exc}; it is retried on the next run")
+    if sha and snap.sha256 != sha:
+        return DocResult.failure(source_file, sha, "read", "changed", "the file changed while the run read it; it is retried on the next run")
+    sha = snap.sha256
+    if not word:
+        if snap.data is None:
+            return DocResult.failure(source_file, sha, "text", NotAPdf.error_type, f"not a PDF: the file is {describe(snap.head)}")
+        return process_pdf_bytes(snap.data, source_file, sha)
     with tempfile.TemporaryDirectory(prefix=f"word-{sha[:16]}-", dir=work_dir) as tmp:
         try:
-            pdf = convert_to_pdf(path, Path(tmp))
+            src = Path(tmp) / f"input{path.suffix.lower()}"
+            src.write_bytes(snap.data or b"")
+            pdf = convert_to_pdf(src, Path(tmp) / "pdf").read_bytes()
         except DocumentError as exc:
             return DocResult.failure(source_file, sha, exc.stage, exc.error_type, str(exc))
         except OSError as exc:
             return DocResult.failure(source_file, sha, "convert", "conversion_failed", f"cannot convert the file: {exc.strerror or exc}")
-        return process_pdf(pdf, source_file, sha)
+    return process_pdf_bytes(pdf, source_file, sha)
 
 
-def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResult:
-    """Every stage for one PDF; failures come back as an `errors` row."""
-    stage = "read"
+def process_pdf_bytes(data: bytes, source_file: str, sha: str) -> DocResult:
+    """Every stage after reading, on a PDF's bytes; failures come back as an `errors` row."""
+    stage = "text"
     try:
-        sha = sha or file_sha256(path)
-    except OSError as exc:
-        return DocResult.failure(source_file, None, "read", "unreadable", f"cannot read file: {exc.strerror or exc}")
-    try:
-        stage = "text"
         t0 = time.perf_counter()
-        pages = read_pages(path)
+        pages = read_pages(data)
         if not is_bulletin(pages):
             looks_like_question(pages)  # before pdfplumber's cost on a PDF that is no question
-        pages = clean_pages(path, pages)
+        pages = clean_pages(data, pages)
         t1 = time.perf_counter()
         stage = "split"
         found, segs = questions_of(pages)
@@ -240,11 +271,7 @@ def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResu
     except MemoryError:
         return DocResult.failure(source_file, sha, stage, "out_of_memory", "ran out of memory (worker memory limit, see --memory-mb)")
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the batch
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        return DocResult.failure(
-            source_file, sha, stage, "internal_error",
-            f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})",
-        )
+        return _internal_error(source_file, sha, stage, exc)
     if found.warnings:
         for row in rows["documents"]:
             row["warnings"] = [*found.warnings, *row["warnings"]]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.document import process_pdf
+from pipeline.document import process_file
 
 MENTION_FIELDS = {
     "dates": ("start", "end", "precision", "kind", "qualifier", "year_inferred"),
@@ -97,11 +97,11 @@ def evaluate(devset: Path, pdf_dir: Path) -> tuple[dict[str, Score], dict[str, l
         stem = gold_path.stem
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         if "questions" in gold:
-            continue  # a file holding several questions (issue 8): scored once process_pdf splits files
+            continue  # a file holding several questions (issue 8): scored once process_file splits files
         pdf = pdf_dir / f"{stem}.pdf"
         if not pdf.exists():
             raise FileNotFoundError(f"{pdf} missing: run `make devset` to render the development set")
-        res = process_pdf(pdf, pdf.name)
+        res = process_file(pdf, pdf.name)
         docs += 1
         rows = res.rows if res.error is None else {}
         pred_doc = rows.get("documents", [{}])[0] if rows else {}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.document import DocResult, process_file
+from pipeline.inputs import open_regular
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 2048
@@ -136,7 +137,8 @@ def run_dask(tasks: list[Task], on_result: Callable[[DocResult], None], *, sched
             """Submit the next readable file; False when none is left."""
             for task in pending:
                 try:
-                    data = task.path.read_bytes()
+                    with open_regular(task.path) as fh:  # never blocks on a FIFO swapped in since the listing
+                        data = fh.read()
                 except OSError as exc:
                     on_result(failed(task, "read", "unreadable", f"cannot read file: {exc.strerror or exc}"))
                     continue

@@ -10,7 +10,6 @@ tables readable and the next run picks up where it stopped.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -21,34 +20,23 @@ import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from pipeline import __version__, executors
-from pipeline.document import DocResult, file_sha256
+from pipeline.document import DocResult
 from pipeline.entities import ENTITY_TABLES
+from pipeline.errors import TRANSIENT_ERRORS, is_lasting, retry_note, with_attempts
+from pipeline.inputs import InputFile, InputUnreadable, discover, file_sha256
 from pipeline.merge import merge, resolve_targets, sort_by_key, with_paths
 from pipeline.package import write_datapackage
 from pipeline.schema import TABLE_ORDER, load, to_arrow, validate
 from pipeline.store import Journal, clear_work, load_journals, read_table, work_dir, write_table
-from pipeline.word import WORD_SUFFIXES
 
+# TRANSIENT_ERRORS and the input listing live in pipeline.errors and pipeline.inputs; kept importable from here.
+__all__ = ["TRANSIENT_ERRORS", "InputFile", "InputUnreadable", "RunOptions", "Summary", "discover", "extract", "status"]
 log = logging.getLogger("schv")
-INPUT_SUFFIXES = (".pdf", *sorted(WORD_SUFFIXES))
 DOC_TABLES = ("documents", "pages", "items", "footnotes", *ENTITY_TABLES, "answer_tables", "answer_table_cells")
 
 
 class RunLocked(RuntimeError):
     """Another run holds the output folder."""
-
-
-class InputUnreadable(RuntimeError):
-    """A folder of the input cannot be listed: better no run than rows removed by mistake."""
-
-
-@dataclass
-class InputFile:
-    source_file: str
-    path: Path
-    size: int
-    mtime_ns: int
-    sha256: str | None = None
 
 
 @dataclass
@@ -72,37 +60,6 @@ class Summary:
             f"rows: {rows}",
             f"tables rewritten: {', '.join(self.written) or 'none (no change)'}; time {self.seconds:.1f} s",
         ]
-
-
-def discover(raw_dir: Path) -> list[InputFile]:
-    """Every PDF and Word file under raw_dir (symlinks followed), sorted by relative path.
-
-    Hidden files and Word's lock files ("~$name.docx") are not inputs.
-    """
-    found: list[InputFile] = []
-    visited: set[tuple[int, int]] = set()
-
-    def unreadable(exc: OSError) -> None:
-        raise InputUnreadable(f"cannot list {exc.filename}: {exc.strerror}; its files would count as removed") from exc
-
-    for root, dirs, files in os.walk(raw_dir, followlinks=True, onerror=unreadable):
-        st = os.stat(root)
-        if (st.st_dev, st.st_ino) in visited:  # a symlink loop: each folder is walked once
-            dirs[:] = []
-            continue
-        visited.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.lower().endswith(INPUT_SUFFIXES) or name.startswith((".", "~$")):
-                continue
-            path = Path(root) / name
-            rel = path.relative_to(raw_dir).as_posix()
-            try:
-                st = path.stat()
-            except OSError:
-                st = None
-            found.append(InputFile(rel, path, st.st_size if st else -1, st.st_mtime_ns if st else -1))
-    return sorted(found, key=lambda f: f.source_file)
 
 
 def _previous(out_dir: Path) -> dict[str, dict]:
@@ -189,10 +146,6 @@ def extract(raw_dir: Path, out_dir: Path, *, force: bool = False, options: RunOp
         lock.release()
 
 
-# Failures that say nothing about the file itself: retried on the next run.
-TRANSIENT_ERRORS = frozenset({"timeout", "worker_crash", "worker_error", "out_of_memory", "unreadable", "no_result"})
-
-
 def _old_tables_usable(old_tables: dict[str, pa.Table | None]) -> bool:
     """Whether rows of unchanged documents can be carried over: every table readable and of
     the declared types (a schema comparison, not a conversion of every row)."""
@@ -214,6 +167,7 @@ class Plan:
     old_tables: dict[str, pa.Table | None]
     old_docs: dict[str, list[str]]  # content hash -> its questions' doc_ids in the old tables, in file order
     old_errors: dict[str, dict]  # content hash -> its lasting error row
+    tried: dict[str, dict]  # content hash -> its last error row, lasting or not (attempts)
     done: set[str]  # content hashes whose outcome this version already has on disk
     todo: list[InputFile]  # one file per content hash to process
     journaled: list[DocResult]  # results a killed run left behind
@@ -225,7 +179,7 @@ def _hash_changed(inputs: list[InputFile], previous: dict[str, dict]) -> None:
         old = previous.get(f.source_file)
         if old and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns and old["sha256"]:
             f.sha256 = old["sha256"]
-        elif f.size >= 0:
+        elif f.problem is None:  # only regular files are opened (pipeline.inputs)
             try:
                 f.sha256 = file_sha256(f.path)
             except OSError:
@@ -254,9 +208,12 @@ def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
     usable = not force and _old_tables_usable(old_tables)
     old_docs = _docs_by_sha(old_tables["documents"]) if usable else {}
     old_errors: dict[str, dict] = {}
-    if usable and old_tables["errors"] is not None:
+    tried: dict[str, dict] = {}  # the last failure of these bytes, to count repeated crashes
+    if old_tables["errors"] is not None:
         for r in old_tables["errors"].to_pylist():
-            if r["sha256"] and r["error_type"] not in TRANSIENT_ERRORS:
+            if r["sha256"]:
+                tried.setdefault(r["sha256"], r)
+            if usable and r["sha256"] and is_lasting(r):
                 old_errors.setdefault(r["sha256"], r)
     # A content hash is done when this version processed it and its outcome is still on
     # disk: its questions in `documents`, or a lasting error. Anything else is (re)processed.
@@ -274,13 +231,13 @@ def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
             summary.changed += 1
 
     # Results a killed run left in its journal count as processed, and win over older tables.
-    journal = {} if force else load_journals(out_dir)
+    journal = {} if force else load_journals(out_dir, DocResult.from_record)
     todo: list[InputFile] = []
     journaled: list[DocResult] = []
     seen: set[str] = set()
     for f in inputs:
         key = f.sha256 or f"unreadable:{f.source_file}"
-        if key in seen:
+        if key in seen or f.problem:
             continue
         seen.add(key)
         cached = journal.get(f"{f.sha256}-{__version__}") if f.sha256 else None
@@ -288,7 +245,7 @@ def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
             journaled.append(cached)
         elif f.sha256 not in done:
             todo.append(f)
-    return Plan(inputs, previous, old_tables, old_docs, old_errors, done, todo, journaled)
+    return Plan(inputs, previous, old_tables, old_docs, old_errors, tried, done, todo, journaled)
 
 
 def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -> None:
@@ -298,8 +255,10 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     errors_by_file: dict[str, dict] = {}
     for f in p.inputs:
         res = by_sha.get(f.sha256) if f.sha256 else by_file.get(f.source_file)
-        if res is not None and res.error:
-            errors_by_file[f.source_file] = {**res.error, "source_file": f.source_file}
+        if f.problem:
+            errors_by_file[f.source_file] = f.problem
+        elif res is not None and res.error:
+            errors_by_file[f.source_file] = with_attempts({**res.error, "source_file": f.source_file}, p.tried.get(f.sha256))
         elif res is None and f.sha256 in p.old_errors and f.sha256 in p.done:
             errors_by_file[f.source_file] = {**p.old_errors[f.sha256], "source_file": f.source_file}
         elif res is None and f.sha256 not in p.done:
@@ -307,6 +266,7 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
                 "source_file": f.source_file, "sha256": f.sha256, "stage": "read" if f.sha256 is None else "worker",
                 "error_type": "unreadable" if f.sha256 is None else "no_result",
                 "message": "cannot read file" if f.sha256 is None else "no result came back for this file; it is retried on the next run",
+                "attempts": 1,
             }
     failed = {f.sha256 for f in p.inputs if f.source_file in errors_by_file}
     ok = {f.sha256 for f in p.inputs if f.sha256 and f.sha256 not in failed}
@@ -372,15 +332,18 @@ def status(raw_dir: Path, out_dir: Path) -> dict[str, list[str]]:
     """What is processed, pending (new, or changed content) and failed, without processing.
 
     A file whose size or mtime changed is hashed, so a touched but unchanged file is not
-    reported as pending.
+    reported as pending. A failed file is listed with its error type and what the next
+    run does with it ("retried on the next run", "lasting: failed 2 times ...").
     """
     previous = _previous(Path(out_dir))
+    errors = read_table(Path(out_dir), "errors")
+    error_rows = {r["source_file"]: r for r in errors.to_pylist()} if errors is not None else {}
     out: dict[str, list[str]] = {"processed": [], "pending": [], "failed": [], "removed": []}
     inputs = discover(Path(raw_dir)) if Path(raw_dir).is_dir() else []
     for f in inputs:
         old = previous.get(f.source_file)
         same = old is not None and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns
-        if old is not None and not same and f.size >= 0:
+        if old is not None and not same and f.problem is None:
             try:
                 same = file_sha256(f.path) == old["sha256"]
             except OSError:
@@ -388,7 +351,8 @@ def status(raw_dir: Path, out_dir: Path) -> dict[str, list[str]]:
         if old is None or not same or old["pipeline_version"] != __version__:
             out["pending"].append(f.source_file)
         elif old["status"] == "error":
-            out["failed"].append(f.source_file)
+            row = error_rows.get(f.source_file)
+            out["failed"].append(f"{f.source_file} ({row['error_type']}: {retry_note(row)})" if row else f.source_file)
         else:
             out["processed"].append(f.source_file)
     out["removed"] = sorted(set(previous) - {f.source_file for f in inputs})

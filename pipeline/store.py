@@ -2,17 +2,23 @@
 
 Every table is written beside its target and renamed over it, so a reader (or a run
 killed mid-write) only ever sees a complete file. Parquet is written deterministically
-(fixed row order, no timestamps), so the same inputs give byte-identical files.
+(fixed row order, no timestamps), so the same inputs give byte-identical files. Written
+files get the mode the umask gives, like any file the user writes (not mkstemp's 0600).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import json
 import os
-import pickle
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -44,10 +50,20 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def current_umask() -> int:
+    """The process umask (read by setting it, the only portable way, and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _atomic_write(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    try:
+        os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp makes 0600 files; a table is for its readers
+    finally:
+        os.close(fd)
     try:
         write(tmp)
         with open(tmp, "rb") as fh:
@@ -80,23 +96,53 @@ def write_text(path: Path, text: str) -> bool:
     return True
 
 
+JOURNAL_GLOB = "journal-*.jsonl"
+LEGACY_JOURNAL_GLOB = "journal-*.pkl"  # pickle journals of older versions: removed, never loaded
+T = TypeVar("T")
+
+
+def _encode(value: object) -> object:
+    """JSON for the two value types of the tables that JSON lacks, tagged so they come back typed."""
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"cannot journal a {type(value).__name__}")
+
+
+def _decode(obj: dict) -> object:
+    if len(obj) == 1 and "$decimal" in obj:
+        return Decimal(obj["$decimal"])
+    if len(obj) == 1 and "$date" in obj:
+        return datetime.date.fromisoformat(obj["$date"])
+    return obj
+
+
 class Journal:
     """Finished documents of the running run, appended to one file as they arrive.
 
-    A killed run leaves its journal behind and the next run takes the results from it;
-    a record torn by the kill fails to load and is simply redone. Flushed, not fsynced:
-    a power cut costs at most some redone documents.
+    JSON lines, one record per document: loading it can only give back data (a pickle
+    journal would run whatever code a crafted file holds). A killed run leaves its journal
+    behind and the next run takes the results from it; a record torn by the kill fails to
+    load and is simply redone. Flushed, not fsynced: a power cut costs at most some redone
+    documents.
     """
 
     def __init__(self, out_dir: Path):
-        self.path = out_dir / WORK_DIR / f"journal-{time.time_ns():020d}-{os.getpid()}.pkl"  # sorts by time
+        self.path = out_dir / WORK_DIR / f"journal-{time.time_ns():020d}-{os.getpid()}.jsonl"  # sorts by time
         self._fh = None
 
     def append(self, key: str, obj: object) -> None:
+        """One record: `obj` a dataclass (or dict) of JSON values, dates and decimals."""
+        value = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else obj
+        try:
+            line = json.dumps({"key": key, "value": value}, default=_encode, ensure_ascii=True)
+        except (TypeError, ValueError):
+            return  # only a checkpoint: a result JSON cannot hold is simply redone after a kill
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(self.path, "ab")  # noqa: SIM115 - kept open for the whole run
-        pickle.dump((key, obj), self._fh, protocol=5)
+            self._fh = open(self.path, "a", encoding="ascii")  # noqa: SIM115 - kept open for the whole run
+        self._fh.write(line + "\n")
         self._fh.flush()
 
     def close(self) -> None:
@@ -105,17 +151,21 @@ class Journal:
             self._fh = None
 
 
-def load_journals(out_dir: Path) -> dict[str, object]:
-    """Every complete record left by earlier (killed) runs."""
-    found: dict[str, object] = {}
-    for path in sorted((out_dir / WORK_DIR).glob("journal-*.pkl")):
-        with open(path, "rb") as fh:
-            while True:
+def load_journals(out_dir: Path, decode: Callable[[dict], T]) -> dict[str, T]:
+    """Every complete record left by earlier (killed) runs that `decode` accepts.
+
+    `decode` turns a record's value back into its object and raises ValueError, TypeError
+    or KeyError for one that does not hold what it should: such a record is redone.
+    """
+    found: dict[str, T] = {}
+    for path in sorted((out_dir / WORK_DIR).glob(JOURNAL_GLOB)):
+        with open(path, encoding="ascii", errors="replace") as fh:
+            for line in fh:
                 try:
-                    key, obj = pickle.load(fh)
-                except Exception:  # noqa: BLE001 - end of file, or a record torn by a kill
-                    break
-                found[key] = obj
+                    record = json.loads(line, object_hook=_decode)
+                    found[str(record["key"])] = decode(record["value"])
+                except (ValueError, TypeError, KeyError, ArithmeticError):
+                    continue  # a record torn by a kill, or not one of ours
     return found
 
 
@@ -130,6 +180,7 @@ def clear_work(out_dir: Path) -> None:
     """After the tables are written, the journals are no longer needed, nor what a killed worker left."""
     work = out_dir / WORK_DIR
     if work.is_dir():
-        for p in work.glob("journal-*.pkl"):
-            p.unlink(missing_ok=True)
+        for pattern in (JOURNAL_GLOB, LEGACY_JOURNAL_GLOB):
+            for p in work.glob(pattern):
+                p.unlink(missing_ok=True)
         shutil.rmtree(work / "scratch", ignore_errors=True)

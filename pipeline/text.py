@@ -9,6 +9,7 @@ geometry (position, font size) tells them from the running text.
 from __future__ import annotations
 
 import ctypes
+import io
 import re
 import statistics
 import time
@@ -21,7 +22,9 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.cleanup import clean_line
 from pipeline.columns import in_reading_order
-from pipeline.errors import BrokenPdf, EncryptedPdf, NotAPdf, NoTextLayer
+from pipeline.errors import BrokenPdf, EncryptedPdf, NoPages, NotAPdf, NoTextLayer
+from pipeline.filekind import describe
+from pipeline.inputs import HEAD_BYTES, open_regular
 from pipeline.labels import LABEL_START
 from pipeline.ocr import OcrUnavailable, ocr_lines
 
@@ -97,21 +100,52 @@ class FoundTable:
     caption: str | None = None
 
 
-def open_pdf(path: Path) -> pdfium.PdfDocument:
-    """Open a PDF, turning pdfium's failures into typed errors with a clear reason."""
-    with open(path, "rb") as fh:
-        head = fh.read(1024)
-    if not head:
-        raise NotAPdf("empty file (0 bytes)")
-    if b"%PDF-" not in head:
-        raise NotAPdf(f"not a PDF: file starts with {head[:16]!r}")
+PdfSource = Path | bytes  # a path, or the bytes of the file read once (see pipeline.inputs.snapshot)
+
+
+def looks_like_pdf(head: bytes) -> bool:
+    """The PDF header within the first bytes (some writers put junk before it)."""
+    return b"%PDF-" in head[:HEAD_BYTES]
+
+
+def _pdf_bytes(source: PdfSource) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    with open_regular(source) as fh:
+        return fh.read()
+
+
+def _page_count(data: bytes) -> int | None:
+    """Pages as pdfminer counts them, when pdfium refuses a file without saying why."""
+    import pdfplumber
+
     try:
-        return pdfium.PdfDocument(str(path))
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages)
+    except Exception:  # noqa: BLE001 - a second opinion only; pdfium's failure stands
+        return None
+
+
+def open_pdf(source: PdfSource) -> pdfium.PdfDocument:
+    """Open a PDF, turning pdfium's failures into typed errors that describe the file.
+
+    A message never quotes the file's bytes: it says what kind of file it is.
+    """
+    data = _pdf_bytes(source)
+    if not looks_like_pdf(data):
+        raise NotAPdf(f"not a PDF: the file is {describe(data[:HEAD_BYTES])}")
+    try:
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower():
             raise EncryptedPdf("encrypted PDF: a password is required to open it") from exc
-        raise BrokenPdf(f"pdfium cannot open the file: {msg}") from exc
+        if _page_count(data) == 0:  # pdfium refuses /Count 0 with "Failed to load document (PDFium: Success)"
+            raise NoPages("a PDF with no pages") from exc
+        reason = re.sub(r"^Failed to load document \(PDFium: (.*)\)\.?$", r"\1", msg)
+        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_SUCCESS:
+            reason = "no reason given"
+        raise BrokenPdf(f"pdfium cannot open the file: {reason}") from exc
 
 
 def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[Line], list]:
@@ -171,9 +205,9 @@ def has_ruling(page: pdfium.PdfPage) -> bool:
     return False
 
 
-def read_pages(path: Path) -> list[Page]:
+def read_pages(source: PdfSource) -> list[Page]:
     """Lines with geometry for every page, before any clean-up across pages."""
-    pdf = open_pdf(path)
+    pdf = open_pdf(source)
     pages: list[Page] = []
     ocr_problem: str | None = None
     try:
@@ -210,7 +244,7 @@ def read_pages(path: Path) -> list[Page]:
     finally:
         pdf.close()
     if not pages:
-        raise BrokenPdf("PDF has no pages")
+        raise NoPages("a PDF with no pages")
     if all(p.chars < MIN_PAGE_CHARS for p in pages):
         if ocr_problem:
             raise NoTextLayer(f"no text layer on any page, and OCR is not available: {ocr_problem}", error_type="ocr_unavailable")
@@ -237,14 +271,14 @@ def _ocr_page(page: pdfium.PdfPage, number: int) -> tuple[list[Line], list, str]
     return lines, [], ("ocr" if lines else "empty")
 
 
-def read_tables(path: Path, pages: list[Page]) -> None:
+def read_tables(source: PdfSource, pages: list[Page]) -> None:
     """pdfplumber's ruling-line tables, only on pages whose drawing has ruling lines."""
     flagged = [p for p in pages if p.ruling]
     if not flagged:
         return
     import pdfplumber
 
-    with pdfplumber.open(path) as pdf:
+    with pdfplumber.open(io.BytesIO(source) if isinstance(source, bytes) else source) as pdf:
         for page in flagged:
             t0 = time.perf_counter()
             pl_page = pdf.pages[page.number - 1]
@@ -389,13 +423,13 @@ def join_lines(parts: list[str]) -> str:
     return out
 
 
-def clean_pages(path: Path, pages: list[Page]) -> list[Page]:
+def clean_pages(source: PdfSource, pages: list[Page]) -> list[Page]:
     """Cut tables (pdfplumber, ruling pages only), furniture and footnotes, then clean lines.
 
     Footnote markers are removed at the offsets pdfium gave, so the characters are cleaned
     (ligatures, soft hyphens, spaces) only afterwards.
     """
-    read_tables(path, pages)
+    read_tables(source, pages)
     drop_tables(pages)
     strip_furniture(pages)
     for page in pages:
@@ -408,6 +442,7 @@ def clean_pages(path: Path, pages: list[Page]) -> list[Page]:
     return pages
 
 
-def extract_text(path: Path) -> list[Page]:
+def extract_text(source: PdfSource) -> list[Page]:
     """The text stage: cleaned body lines per page, furniture removed, footnotes apart."""
-    return clean_pages(path, read_pages(path))
+    data = _pdf_bytes(source)
+    return clean_pages(data, read_pages(data))

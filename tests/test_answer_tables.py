@@ -10,7 +10,7 @@ import pytest
 from conftest import SAMPLES, load_spec
 
 from pipeline.answer_tables import cell_text, parse_cell
-from pipeline.document import DocResult, process_pdf
+from pipeline.document import DocResult, process_file
 
 PROVINCES = ["Antwerpen", "Limburg", "Oost-Vlaanderen", "Vlaams-Brabant", "West-Vlaanderen", "Brussel"]
 
@@ -34,7 +34,7 @@ def _rows(n: int) -> list[list[str]]:
 
 
 def _extract(render_spec, spec: dict) -> DocResult:
-    res = process_pdf(render_spec(spec), "t.pdf")
+    res = process_file(render_spec(spec), "t.pdf")
     assert res.error is None, res.error
     return res
 
@@ -132,7 +132,7 @@ def test_parse_cell(text: str, kind: str | None, value: str | None, from_context
 
 
 def test_sample_devset_table_documents_have_tables() -> None:
-    res = process_pdf(Path(__file__).parent / "devset" / "pdf" / "dev24.pdf", "dev24.pdf")
+    res = process_file(Path(__file__).parent / "devset" / "pdf" / "dev24.pdf", "dev24.pdf")
     captions = [t["caption"] for t in res.rows["answer_tables"]]
     assert captions == [
         "Tabel 1: Geplande en niet-uitgevoerde ritten per vervoerregio in 2024",

@@ -181,7 +181,7 @@ def test_sigkill_mid_run_loses_nothing(corpus: Path, tmp_path: Path) -> None:
     final = schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2")
     assert final.returncode == 1, final.stderr  # only bad.pdf fails; the lock was not left stale
     assert _digests(out) == _digests(reference)
-    assert not list((out / ".work").glob("journal-*.pkl"))
+    assert not list((out / ".work").glob("journal-*"))
 
 
 def test_four_hundred_pages(tmp_path: Path) -> None:
@@ -268,7 +268,7 @@ def test_unlistable_folder_stops_the_run_instead_of_removing_rows(corpus: Path, 
         kw["onerror"](PermissionError(13, "Permission denied", str(raw / "2023")))
         return real_walk(top, **kw)
 
-    run_module.os.walk = failing_walk
+    os.walk = failing_walk
     try:
         proc_exc = None
         try:
@@ -276,7 +276,7 @@ def test_unlistable_folder_stops_the_run_instead_of_removing_rows(corpus: Path, 
         except run_module.InputUnreadable as exc:
             proc_exc = exc
     finally:
-        run_module.os.walk = real_walk
+        os.walk = real_walk
     assert proc_exc is not None and "would count as removed" in str(proc_exc)
     assert _digests(out) == before
 

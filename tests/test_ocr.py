@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLES, load_spec
 
 from pipeline import ocr
-from pipeline.document import process_pdf
+from pipeline.document import process_file
 
 NEEDS_TESSERACT = pytest.mark.skipif(
     ocr.check_tesseract() is not None, reason=f"Tesseract with Dutch model not on this machine ({ocr.INSTALL_HINT}); .ci/run installs it"
@@ -29,7 +29,7 @@ def _rasterised(render_spec, tmp_path: Path) -> Path:
 
 @NEEDS_TESSERACT
 def test_scanned_question_is_read_by_ocr(render_spec, tmp_path: Path) -> None:
-    res = process_pdf(_rasterised(render_spec, tmp_path), "scan.pdf")
+    res = process_file(_rasterised(render_spec, tmp_path), "scan.pdf")
     assert res.error is None, res.error
     assert {p["text_source"] for p in res.rows["pages"]} == {"ocr"}
     doc = res.rows["documents"][0]
@@ -42,7 +42,7 @@ def test_scanned_question_is_read_by_ocr(render_spec, tmp_path: Path) -> None:
 
 def test_without_tesseract_the_file_gets_an_error_row_saying_how_to_install(render_spec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ocr, "check_tesseract", lambda: f"Tesseract is not installed; {ocr.INSTALL_HINT}")
-    res = process_pdf(_rasterised(render_spec, tmp_path), "scan.pdf")
+    res = process_file(_rasterised(render_spec, tmp_path), "scan.pdf")
     assert res.error["error_type"] == "ocr_unavailable"
     assert res.error["stage"] == "text"
     assert "apt-get install tesseract-ocr tesseract-ocr-nld" in res.error["message"]
@@ -59,7 +59,7 @@ def test_one_scanned_page_without_tesseract_is_a_warning_not_a_failure(render_sp
     merged.import_pages(pdfium.PdfDocument(str(scan)), [0])
     out = tmp_path / "mixed.pdf"
     merged.save(str(out))
-    res = process_pdf(out, "mixed.pdf")
+    res = process_file(out, "mixed.pdf")
     assert res.error is None, res.error
     doc = res.rows["documents"][0]
     assert doc["number"] == 303

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import DocResult, process_pdf
+from pipeline.document import DocResult, process_file
 
 
 @pytest.fixture(scope="module")
 def result(sv303_pdf: Path) -> DocResult:
-    res = process_pdf(sv303_pdf, "sv303.pdf")
+    res = process_file(sv303_pdf, "sv303.pdf")
     assert res.error is None, res.error
     return res
 
