@@ -18,7 +18,7 @@ from pipeline.entities import ENTITY_TABLES, extract_entities
 from pipeline.errors import DocumentError
 from pipeline.schema import check_values
 from pipeline.segment import Segmented, looks_like_question, segment
-from pipeline.text import MIN_PAGE_CHARS, Page, clean_pages, read_pages
+from pipeline.text import MIN_PAGE_CHARS, Page, clean_pages, read_pages, read_pdf
 
 
 @dataclass
@@ -46,6 +46,7 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
 
 
 def doc_id_of(sha256: str) -> str:
@@ -120,16 +121,17 @@ def process_pdf(path: Path, source_file: str, sha: str | None = None) -> DocResu
     """Every stage for one file; failures come back as an `errors` row."""
     stage = "read"
     try:
-        sha = sha or file_sha256(path)
+        data = read_pdf(path)  # read once: hash, pypdfium2 and pdfplumber share the bytes
+        sha = sha or hashlib.sha256(data).hexdigest()
     except OSError as exc:
         return DocResult.failure(source_file, None, "read", "unreadable", f"cannot read file: {exc.strerror or exc}")
     doc_id = doc_id_of(sha)
     try:
         stage = "text"
         t0 = time.perf_counter()
-        pages = read_pages(path)
+        pages = read_pages(data)
         looks_like_question(pages)  # before pdfplumber's cost on a PDF that is no question
-        pages = clean_pages(path, pages)
+        pages = clean_pages(data, pages)
         t1 = time.perf_counter()
         stage = "segment"
         seg = segment(pages)

@@ -9,6 +9,8 @@ geometry (position, font size) tells them from the running text.
 from __future__ import annotations
 
 import ctypes
+import io
+import math
 import re
 import statistics
 import time
@@ -30,6 +32,11 @@ MIN_PAGE_CHARS = 20
 RULING_PATHS = 4
 # Fraction of the page height, top and bottom, where running headers and footers live.
 MARGIN_ZONE = 0.12
+# A character whose baseline is turned more than this (radians, about 20 degrees) from the
+# page's horizontal is a stamp or a margin note, not running text.
+TURNED = 0.35
+# Every how many characters the angle is sampled before all are looked at.
+ANGLE_SAMPLE = 4
 
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–]\s*)?\d{1,4}(?:\s*[-–])?\s*$"
@@ -79,6 +86,7 @@ class Page:
     tables: list[FoundTable] = field(default_factory=list)
     text_source: str = "text"  # "text" (PDF text layer), "ocr" (Tesseract) or "empty"
     note: str | None = None  # why a page stayed empty, for the document's warnings
+    rotation: int = 0  # the page's /Rotate in degrees; lines are read as if it were 0
     # Seconds spent on this page by pypdfium2 and by pdfplumber: the benchmark attributes cost per page.
     t_read: float = 0.0
     t_tables: float = 0.0
@@ -93,16 +101,20 @@ class FoundTable:
     caption: str | None = None
 
 
-def open_pdf(path: Path) -> pdfium.PdfDocument:
-    """Open a PDF, turning pdfium's failures into typed errors with a clear reason."""
-    with open(path, "rb") as fh:
-        head = fh.read(1024)
+def read_pdf(path: Path) -> bytes:
+    """The file's bytes, read once: pypdfium2, pdfplumber and the hash all work from them."""
+    return Path(path).read_bytes()
+
+
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    """Open a PDF from its bytes, turning pdfium's failures into typed errors with a clear reason."""
+    head = data[:1024]
     if not head:
         raise NotAPdf("empty file (0 bytes)")
     if b"%PDF-" not in head:
         raise NotAPdf(f"not a PDF: file starts with {head[:16]!r}")
     try:
-        return pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower():
@@ -110,11 +122,29 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
         raise BrokenPdf(f"pdfium cannot open the file: {msg}") from exc
 
 
+def _blank_turned(raw_tp: pdfium_c.FPDF_TEXTPAGE, text: str) -> str:
+    """The page text with characters drawn at an angle made line breaks (same offsets).
+
+    A received-stamp or an archive number printed vertically along the margin is no running
+    text; pdfium may even glue it to a horizontal line ("1Ontvangen op 3 mei 2023" where the
+    stamp's foot meets the page number), so it is cut out per character, not per line.
+    Angles are sampled first: most pages have none, and the call costs as much as the text.
+    """
+    angle = pdfium_c.FPDFText_GetCharAngle  # radians; -1 for characters pdfium generated
+
+    def turned(i: int) -> bool:
+        return TURNED < angle(raw_tp, i) < 2 * math.pi - TURNED
+
+    if not any(turned(i) for i in range(0, len(text), ANGLE_SAMPLE)):
+        return text
+    return "".join("\n" if turned(i) else c for i, c in enumerate(text))
+
+
 def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[Line], list]:
     """Split pdfium's text into lines, each with the box of its first and last character."""
     tp = page.get_textpage()
     n = tp.count_chars()
-    text = tp.get_text_range(0, n) if n else ""
+    text = _blank_turned(tp.raw, tp.get_text_range(0, n)) if n else ""
     lines: list[Line] = []
     supers: list[tuple[int, int, int, str]] = []
     # Raw calls with reused ctypes boxes: the helper's per-call allocations cost more than pdfium.
@@ -167,15 +197,20 @@ def has_ruling(page: pdfium.PdfPage) -> bool:
     return False
 
 
-def read_pages(path: Path) -> list[Page]:
-    """Lines with geometry for every page, before any clean-up across pages."""
-    pdf = open_pdf(path)
+def read_pages(data: bytes) -> list[Page]:
+    """Lines with geometry for every page of the PDF in `data`, before any clean-up across pages."""
+    pdf = open_pdf(data)
     pages: list[Page] = []
     ocr_problem: str | None = None
     try:
         for i in range(len(pdf)):
             t0 = time.perf_counter()
             page = pdf[i]
+            rotation = page.get_rotation()
+            if rotation:
+                # /Rotate only turns the display: read in the page's own space, where the text is
+                # upright (pdfium orders rotated text as it is shown, and get_size swaps sides).
+                page.set_rotation(0)
             width, height = page.get_size()
             lines, supers = _page_lines(page, i + 1, height)
             source, note = "text", None
@@ -198,6 +233,7 @@ def read_pages(path: Path) -> list[Page]:
                     superscripts=supers,
                     text_source=source,
                     note=note,
+                    rotation=rotation,
                 )
             )
             page.close()
@@ -232,14 +268,32 @@ def _ocr_page(page: pdfium.PdfPage, number: int) -> tuple[list[Line], list, str]
     return lines, [], ("ocr" if lines else "empty")
 
 
-def read_tables(path: Path, pages: list[Page]) -> None:
+def _upright_copy(data: bytes) -> bytes:
+    """The PDF with every page's /Rotate set to 0, for pdfplumber, which reads a rotated page
+    as shown (table boxes turned, cell text reversed) where pdfium read it in its own space."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            page.set_rotation(0)
+            page.close()
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+    finally:
+        pdf.close()
+
+
+def read_tables(data: bytes, pages: list[Page]) -> None:
     """pdfplumber's ruling-line tables, only on pages whose drawing has ruling lines."""
     flagged = [p for p in pages if p.ruling]
     if not flagged:
         return
     import pdfplumber
 
-    with pdfplumber.open(path) as pdf:
+    if any(p.rotation for p in flagged):
+        data = _upright_copy(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
         for page in flagged:
             t0 = time.perf_counter()
             pl_page = pdf.pages[page.number - 1]
@@ -371,13 +425,13 @@ def join_lines(parts: list[str]) -> str:
     return out
 
 
-def clean_pages(path: Path, pages: list[Page]) -> list[Page]:
+def clean_pages(data: bytes, pages: list[Page]) -> list[Page]:
     """Cut tables (pdfplumber, ruling pages only), furniture and footnotes, then clean lines.
 
     Footnote markers are removed at the offsets pdfium gave, so the characters are cleaned
     (ligatures, soft hyphens, spaces) only afterwards.
     """
-    read_tables(path, pages)
+    read_tables(data, pages)
     drop_tables(pages)
     strip_furniture(pages)
     for page in pages:
@@ -392,4 +446,5 @@ def clean_pages(path: Path, pages: list[Page]) -> list[Page]:
 
 def extract_text(path: Path) -> list[Page]:
     """The text stage: cleaned body lines per page, furniture removed, footnotes apart."""
-    return clean_pages(path, read_pages(path))
+    data = read_pdf(path)
+    return clean_pages(data, read_pages(data))
