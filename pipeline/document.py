@@ -95,6 +95,7 @@ def build_rows(doc_id: str, source_file: str, sha: str, pages: list[Page], seg: 
                 "text_source": p.text_source if p.chars >= MIN_PAGE_CHARS else "empty",
                 "has_ruling": p.ruling,
                 "footnotes": len(p.footnotes),
+                "rotation": p.rotation,
             }
         )
     for it in seg.items:
