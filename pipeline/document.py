@@ -146,6 +146,7 @@ def build_rows(doc_id: str, place: Place, pages: list[Page], seg: Segmented) -> 
                 "text_source": p.text_source if p.chars >= MIN_PAGE_CHARS else "empty",
                 "has_ruling": p.ruling,
                 "footnotes": len(p.footnotes),
+                "rotation": p.rotation,
             }
         )
     for it in seg.items:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import math
 import re
 import statistics
 import time
@@ -34,6 +35,11 @@ MIN_PAGE_CHARS = 20
 RULING_PATHS = 4
 # Fraction of the page height, top and bottom, where running headers and footers live.
 MARGIN_ZONE = 0.12
+# A character whose baseline is turned more than this (radians, about 20 degrees) from the
+# page's horizontal is a stamp or a margin note, not running text.
+TURNED = 0.35
+# Every how many characters the angle is sampled before all are looked at.
+ANGLE_SAMPLE = 4
 
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–]\s*)?\d{1,4}(?:\s*[-–])?\s*$"
@@ -86,6 +92,7 @@ class Page:
     text_source: str = "text"  # "text" (PDF text layer), "ocr" (Tesseract) or "empty"
     printed_number: int | None = None  # the page number printed on it (dropped as furniture): restarts mark a new document
     note: str | None = None  # why a page stayed empty, for the document's warnings
+    rotation: int = 0  # the page's /Rotate in degrees; lines are read as if it were 0
     # Seconds spent on this page by pypdfium2 and by pdfplumber: the benchmark attributes cost per page.
     t_read: float = 0.0
     t_tables: float = 0.0
@@ -148,11 +155,29 @@ def open_pdf(source: PdfSource) -> pdfium.PdfDocument:
         raise BrokenPdf(f"pdfium cannot open the file: {reason}") from exc
 
 
+def _blank_turned(raw_tp: pdfium_c.FPDF_TEXTPAGE, text: str) -> str:
+    """The page text with characters drawn at an angle made line breaks (same offsets).
+
+    A received-stamp or an archive number printed vertically along the margin is no running
+    text; pdfium may even glue it to a horizontal line ("1Ontvangen op 3 mei 2023" where the
+    stamp's foot meets the page number), so it is cut out per character, not per line.
+    Angles are sampled first: most pages have none, and the call costs as much as the text.
+    """
+    angle = pdfium_c.FPDFText_GetCharAngle  # radians; -1 for characters pdfium generated
+
+    def turned(i: int) -> bool:
+        return TURNED < angle(raw_tp, i) < 2 * math.pi - TURNED
+
+    if not any(turned(i) for i in range(0, len(text), ANGLE_SAMPLE)):
+        return text
+    return "".join("\n" if turned(i) else c for i, c in enumerate(text))
+
+
 def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[Line], list]:
     """Split pdfium's text into lines, each with the box of its first and last character."""
     tp = page.get_textpage()
     n = tp.count_chars()
-    text = tp.get_text_range(0, n) if n else ""
+    text = _blank_turned(tp.raw, tp.get_text_range(0, n)) if n else ""
     lines: list[Line] = []
     supers: list[tuple[int, int, int, str]] = []
     # Raw calls with reused ctypes boxes: the helper's per-call allocations cost more than pdfium.
@@ -214,15 +239,20 @@ def read_pages(source: PdfSource) -> list[Page]:
         for i in range(len(pdf)):
             t0 = time.perf_counter()
             page = pdf[i]
+            rotation = page.get_rotation()
+            if rotation:
+                # /Rotate only turns the display: read in the page's own space, where the text is
+                # upright (pdfium orders rotated text as it is shown, and get_size swaps sides).
+                page.set_rotation(0)
             width, height = page.get_size()
             lines, supers = _page_lines(page, i + 1, height)
             lines, supers = in_reading_order(lines, supers, width)  # two columns: left, then right
-            source, note = "text", None
+            text_source, note = "text", None
             if sum(len(ln.text) for ln in lines) < MIN_PAGE_CHARS:
-                source = "empty"
+                text_source = "empty"
                 if _is_scan(page, width, height):
                     try:
-                        lines, supers, source = _ocr_page(page, i + 1)
+                        lines, supers, text_source = _ocr_page(page, i + 1)
                     except OcrUnavailable as exc:
                         ocr_problem = str(exc)  # the page stays empty; fatal only if no page has text
                         note = f"page {i + 1} is a scan and was not read: {exc}"
@@ -235,8 +265,9 @@ def read_pages(source: PdfSource) -> list[Page]:
                     ruling=has_ruling(page),
                     chars=sum(len(ln.text) for ln in lines),
                     superscripts=supers,
-                    text_source=source,
+                    text_source=text_source,
                     note=note,
+                    rotation=rotation,
                 )
             )
             page.close()
@@ -271,6 +302,22 @@ def _ocr_page(page: pdfium.PdfPage, number: int) -> tuple[list[Line], list, str]
     return lines, [], ("ocr" if lines else "empty")
 
 
+def _upright_copy(data: bytes) -> bytes:
+    """The PDF with every page's /Rotate set to 0, for pdfplumber, which reads a rotated page
+    as shown (table boxes turned, cell text reversed) where pdfium read it in its own space."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            page.set_rotation(0)
+            page.close()
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+    finally:
+        pdf.close()
+
+
 def read_tables(source: PdfSource, pages: list[Page]) -> None:
     """pdfplumber's ruling-line tables, only on pages whose drawing has ruling lines."""
     flagged = [p for p in pages if p.ruling]
@@ -278,7 +325,10 @@ def read_tables(source: PdfSource, pages: list[Page]) -> None:
         return
     import pdfplumber
 
-    with pdfplumber.open(io.BytesIO(source) if isinstance(source, bytes) else source) as pdf:
+    data = _pdf_bytes(source)
+    if any(p.rotation for p in flagged):
+        data = _upright_copy(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
         for page in flagged:
             t0 = time.perf_counter()
             pl_page = pdf.pages[page.number - 1]

@@ -65,3 +65,36 @@ def test_one_scanned_page_without_tesseract_is_a_warning_not_a_failure(render_sp
     assert doc["number"] == 303
     assert any("is a scan and was not read" in w and "apt-get install" in w for w in doc["warnings"])
     assert [p["text_source"] for p in res.rows["pages"]][-1] == "empty"
+
+
+def _scan_of(text_pdf: Path, out: Path, dpi: int) -> Path:
+    """Only page images of a rendered question, at an archive scanner's usual resolution."""
+    pdf = pdfium.PdfDocument(str(text_pdf))
+    images = [pdf[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(pdf))]
+    images[0].save(out, save_all=True, append_images=images[1:], resolution=dpi)
+    return out
+
+
+# sv512: labels on their own line above their text ("1." then a line break), lettered a) b);
+# sv9: labels inline, lettered sub-items in question and answer, footnotes.
+@NEEDS_TESSERACT
+@pytest.mark.parametrize("sample", ["sv512-2019-2020", "sv9-2010-2011"])
+def test_scan_keeps_items_and_paragraphs(render_spec, tmp_path: Path, sample: str) -> None:
+    spec = load_spec(SAMPLES / f"{sample}.json")
+    text_pdf = render_spec(spec, f"{sample}.pdf")
+    text, scan = process_file(text_pdf, "t.pdf"), process_file(_scan_of(text_pdf, tmp_path / "scan.pdf", 300), "s.pdf")
+    assert scan.error is None, scan.error
+    assert {p["text_source"] for p in scan.rows["pages"]} == {"ocr"}
+
+    def structure(res) -> list[tuple]:
+        return [(it["part"], it["label"], it["numbers"], it["level"], it["parent_seq"]) for it in res.rows["items"]]
+
+    labels = [b["label"] for part in ("question", "answer") for b in spec[part] if isinstance(b, dict) and "label" in b]
+    assert [s[1] for s in structure(text)] == labels  # the text layer reads what the spec printed
+    assert structure(scan) == structure(text)
+    for part in ("question_text", "answer_text"):
+        paras_text = text.rows["documents"][0][part].split("\n")
+        paras_scan = scan.rows["documents"][0][part].split("\n")
+        assert len(paras_scan) == len(paras_text), part
+        # each paragraph starts with the same words (OCR may misread a character further on: "§" as "8")
+        assert [p.split()[:2] for p in paras_scan] == [p.split()[:2] for p in paras_text], part
