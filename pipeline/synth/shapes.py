@@ -125,7 +125,7 @@ def rasterise(pdf: pathlib.Path, out_pdf: pathlib.Path, dpi: int = 200) -> None:
     doc.close()
     images[0].save(
         str(out_pdf), format="PDF", save_all=True, append_images=images[1:], resolution=dpi,
-        creationDate=_FIXED_PDF_DATE, modDate=_FIXED_PDF_DATE,
+        title=None, creationDate=_FIXED_PDF_DATE, modDate=_FIXED_PDF_DATE,  # Pillow stamps file name and time
     )
 
 
