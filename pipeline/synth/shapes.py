@@ -95,8 +95,10 @@ def _save_stable(doc: pdfium.PdfDocument, out_pdf: pathlib.Path) -> None:
 
 def concatenate(pdfs: list[pathlib.Path], out_pdf: pathlib.Path) -> None:
     """Pages of several PDFs one after the other in one file (each keeps its own page numbers)."""
-    merged = pdfium.PdfDocument.new()
-    for pdf in pdfs:
+    # Pages go into the first file, not into PdfDocument.new(): pdfium stamps a new
+    # document with the creation time, and the bytes would change every second.
+    merged = pdfium.PdfDocument(str(pdfs[0]))
+    for pdf in pdfs[1:]:
         src = pdfium.PdfDocument(str(pdf))
         merged.import_pages(src)
         src.close()
