@@ -124,7 +124,7 @@ class Tally:
 class Evaluation:
     overall: Tally
     shapes: dict[str, Tally]
-    skipped: dict[str, str]  # file name -> why it was not evaluated (a tool is missing)
+    skipped: dict[str, tuple[str, str]]  # file name -> (shape, why it was not evaluated: a tool is missing)
 
 
 def gold_questions(gold: dict) -> list[dict]:
@@ -219,7 +219,7 @@ def evaluate_shapes(devset: Path, pdf_dir: Path) -> Evaluation:
         shape = _shape(devset, stem)
         reason = _missing_tool(path, shape)
         if reason:
-            skipped[path.name] = reason
+            skipped[path.name] = (shape, reason)
             continue
         res = _process(path)
         rows = res.rows if res.error is None else {}
@@ -250,8 +250,8 @@ def main(devset: Path, pdf_dir: Path, details: bool = False) -> int:
     ev = evaluate_shapes(devset, pdf_dir)
     overall = ev.overall
     print(f"annotated set: {overall.files} files, {overall.questions} questions ({devset})")
-    for name, reason in ev.skipped.items():
-        print(f"skipped {name}: {reason}")
+    for name, (shape, reason) in ev.skipped.items():
+        print(f"skipped {name} ({shape}): {reason}")
     print()
     _shape_table(ev)
     print(f"\nall shapes\n{'table':<14}{'gold':>6}{'pred':>6}{'P':>8}{'R':>8}{'F1':>8}{'target':>8}")

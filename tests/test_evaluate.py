@@ -94,3 +94,26 @@ def test_every_question_found_is_a_target(tally: Tally, below: list[str]) -> Non
 @pytest.mark.parametrize(("gold", "n"), [(A, 1), (MULTI, 2), ({"container": "bulletin", "bulletin": {}, "questions": [A, B, C]}, 3)])
 def test_gold_questions(gold: dict, n: int) -> None:
     assert len(gold_questions(gold)) == n
+
+
+@pytest.mark.parametrize(
+    ("name", "shape", "no_tesseract", "no_soffice", "skipped"),
+    [
+        ("a.pdf", "scan", True, False, "Tesseract"),
+        ("a.pdf", "scan", False, True, None),
+        ("a.docx", "docx-file", False, True, "libreoffice-writer-nogui"),
+        ("a.doc", "sv", False, True, "libreoffice-writer-nogui"),
+        ("a.pdf", "docx", False, True, None),  # a PDF exported from Word needs no converter
+        ("a.pdf", "rotated", True, True, None),
+    ],
+)
+def test_a_file_is_skipped_only_when_its_tool_is_missing(monkeypatch, name, shape, no_tesseract, no_soffice, skipped) -> None:
+    from pathlib import Path
+
+    from pipeline import evaluate, ocr
+    from pipeline.synth import layout_docx
+
+    monkeypatch.setattr(ocr, "check_tesseract", lambda: "Tesseract is not installed" if no_tesseract else None)
+    monkeypatch.setattr(layout_docx, "find_soffice", lambda: None if no_soffice else "/usr/bin/soffice")
+    reason = evaluate._missing_tool(Path(name), shape)
+    assert (reason is None) if skipped is None else (skipped in reason)
