@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from conftest import SAMPLES, load_spec
 
 from pipeline import ocr
 from pipeline.document import process_file
+from pipeline.synth.shapes import rasterise
 
 NEEDS_TESSERACT = pytest.mark.skipif(
     ocr.check_tesseract() is not None, reason=f"Tesseract with Dutch model not on this machine ({ocr.INSTALL_HINT}); .ci/run installs it"
@@ -20,10 +20,8 @@ def _rasterised(render_spec, tmp_path: Path) -> Path:
     """Render the SV 303 spec, then keep only page images: what a scanner produces."""
     spec = load_spec(SAMPLES / "sv303-2022-2023.json")
     spec["header"] = True
-    pdf = pdfium.PdfDocument(str(render_spec(spec)))
-    images = [pdf[i].render(scale=200 / 72, grayscale=True).to_pil().convert("L") for i in range(len(pdf))]
     out = tmp_path / "scan.pdf"
-    images[0].save(out, save_all=True, append_images=images[1:], resolution=200)
+    rasterise(render_spec(spec), out, dpi=200)
     return out
 
 

@@ -100,11 +100,15 @@ def furniture(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def render(spec: dict[str, Any], out_pdf: pathlib.Path) -> None:
-    """Render one spec to `out_pdf`, dispatching on `spec["renderer"]`."""
+    """Render one spec to `out_pdf`, dispatching on `spec["shape"]` (synth/shapes.py), then `spec["renderer"]`."""
     out_pdf = pathlib.Path(out_pdf)
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
     renderer = spec.get("renderer") or "reportlab"
-    if renderer == "reportlab":
+    if spec.get("shape") in ("multi", "rotated", "scan") or spec.get("keep_docx"):
+        from pipeline.synth.shapes import render_shape
+
+        render_shape(spec, out_pdf, render)
+    elif renderer == "reportlab":
         from pipeline.synth.layout_reportlab import render_reportlab
 
         render_reportlab(spec, out_pdf)

@@ -1,5 +1,7 @@
 """`python -m pipeline.synth [render] SRC_DIR OUT_DIR [--force]`: render every spec in a folder.
 
+Output is `<stem>.pdf`, or `<stem>.docx` for a spec with `"keep_docx": true`.
+
 Reportlab specs are rendered in-process; docx specs are written as .docx first and
 converted by a single LibreOffice run, because soffice start-up (~2 s) dominates.
 Exit status: 0 ok, 1 a spec failed, 2 docx specs skipped because soffice is missing.
@@ -8,7 +10,6 @@ Exit status: 0 ok, 1 a spec failed, 2 docx specs skipped because soffice is miss
 from __future__ import annotations
 
 import argparse
-import json
 import pathlib
 import shutil
 import sys
@@ -17,10 +18,12 @@ import time
 from typing import Any
 
 from pipeline.synth import render
+from pipeline.synth.shapes import load_spec, output_suffix, spec_inputs
 
 
 def _stale(src: pathlib.Path, out: pathlib.Path, force: bool) -> bool:
-    return force or not out.exists() or out.stat().st_mtime < src.stat().st_mtime
+    """Re-render when forced, missing, or older than the spec or any base it names."""
+    return force or not out.exists() or any(out.stat().st_mtime < p.stat().st_mtime for p in spec_inputs(src))
 
 
 def _render_docx_batch(jobs: list[tuple[pathlib.Path, dict[str, Any], pathlib.Path]]) -> int:
@@ -71,17 +74,17 @@ def main(argv: list[str] | None = None) -> int:
     docx_jobs: list[tuple[pathlib.Path, dict[str, Any], pathlib.Path]] = []
     skipped = 0
     for src in sorted(args.src_dir.glob("*.json")):
-        out = args.out_dir / (src.stem + ".pdf")
-        if not _stale(src, out, args.force):
-            skipped += 1
-            continue
         try:
-            spec = json.loads(src.read_text(encoding="utf-8"))
+            spec = load_spec(src)
         except (OSError, ValueError) as exc:
             print(f"FAILED {src.name}: {exc}", file=sys.stderr)
             failures += 1
             continue
-        if (spec.get("renderer") or "reportlab") == "docx":
+        out = args.out_dir / (src.stem + output_suffix(spec))
+        if not _stale(src, out, args.force):
+            skipped += 1
+            continue
+        if (spec.get("renderer") or "reportlab") == "docx" and not spec.get("shape") and not spec.get("keep_docx"):
             docx_jobs.append((src, spec, out))
             continue
         t0 = time.perf_counter()
