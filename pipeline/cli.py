@@ -88,7 +88,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="schv", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--version", action="version", version=f"schv {__version__}")
     parser.add_argument("--json-log", action="store_true", help="log lines as JSON objects")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="process new and changed PDFs and update the tables")

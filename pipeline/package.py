@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.schema import SCHEMA_DIR, TABLE_ORDER, load
 
-ROOT = SCHEMA_DIR.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: `schv docs` is a developer command
 TABLES_MD = ROOT / "docs" / "tables.md"
 FRICTIONLESS_FIELD_KEYS = ("name", "type", "description", "constraints")
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
