@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -64,14 +65,59 @@ def _readme_python_blocks() -> list[str]:
 
 def test_readme_examples_run_on_real_tables(processed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocks = _readme_python_blocks()
-    assert len(blocks) >= 2
+    assert len(blocks) >= 4
     monkeypatch.chdir(processed.parent)
     namespace: dict = {}
     for code in blocks:
         exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the README's own examples
-    assert len(namespace["money_per_minister"]) > 0
     assert len(namespace["decrees"]) > 0
     assert "late" in namespace
+
+
+# Money in the answers of two development documents, summed by hand from their text.
+README_MONEY = [
+    # dev20: 7,4 + 9,1 + 12 miljard, 450 miljoen, 1,6 miljard frank; not "4.500 frank per ton",
+    # not the question's 2,8 miljard
+    (("BEF", "Wilfried Desmet", 1996), Decimal("30550000000")),
+    # dev06: 1,5 miljoen euro + 4.387.215,43 euro; not the four prices per ton
+    (("EUR", "Katleen Verhelst", 2010), Decimal("5887215.43")),
+]
+
+
+def test_readme_money_totals_leave_out_unit_prices_and_keep_currencies_apart(processed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    block = next(b for b in _readme_python_blocks() if "money_per_minister" in b)
+    monkeypatch.chdir(processed.parent)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+    totals = namespace["money_per_minister"]
+    for key, expected in README_MONEY:
+        assert totals.loc[key] == expected, key
+    # dev25 (2001) answers in francs and in euros: two totals, never one sum
+    assert {c for c, m, _ in totals.index if m == "Jozef Verlinden"} == {"BEF", "EUR"}
+
+
+def test_readme_reads_every_table_with_its_exact_types(processed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    block = next(b for b in _readme_python_blocks() if "dtype_backend" in b and "polars" in b)
+    monkeypatch.chdir(processed.parent)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+    assert namespace["TABLES"] == list(TABLE_ORDER)
+    for name, frame in namespace["frames"].items():
+        for f in load(name).arrow():
+            assert frame[f.name].dtype.pyarrow_dtype == f.type, (name, f.name)
+    assert namespace["frames"]["amounts"]["value"].dtype.pyarrow_dtype == pa.decimal128(38, 10)
+    duck = dict(namespace["amount_types"][["column_name", "column_type"]].itertuples(index=False))
+    assert (duck["value"], duck["range_group"], duck["text"]) == ("DECIMAL(38,10)", "INTEGER", "VARCHAR")
+    schema = namespace["documents_pl"].schema
+    assert (str(schema["question_date"]), str(schema["number"]), str(schema["source_files"])) == ("Date", "Int32", "List(String)")
+
+
+def test_readme_lists_every_table() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `(\w+)` \| `[^`]+` \|", text, re.M)
+    assert sorted(listed) == sorted(TABLE_ORDER)
 
 
 def test_report_is_one_self_contained_page(processed: Path) -> None:
