@@ -3,54 +3,65 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SCHV   := $(VENV)/bin/schv
-STAMP  := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed
 RAW    ?= raw
 OUT    ?= processed
 WORKERS ?=
 
 .PHONY: extract test eval bench report docs samples devset lint status clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+# A run needs only the package; tests, lint, eval, bench and the fixture renderer add the dev
+# extras. Editable installs: setuptools' "Editable installation" notice (information only,
+# sent as a warning for want of another channel, pypa/packaging-problems#558) is filtered by
+# its text; every other warning still shows.
+INSTALL := PYTHONWARNINGS="ignore:Editable installation:UserWarning" $(PY) -m pip install --quiet -e
 
-extract: $(STAMP)
+$(RUN_STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(INSTALL) .
+	@touch $(RUN_STAMP)
+
+$(DEV_STAMP): $(RUN_STAMP)
+	$(INSTALL) '.[dev]'
+	@touch $(DEV_STAMP)
+
+extract: $(RUN_STAMP)
 	$(SCHV) extract --raw $(RAW) --out $(OUT) $(if $(WORKERS),--workers $(WORKERS))
 
-report: $(STAMP)
+report: $(RUN_STAMP)
 	$(SCHV) report --out $(OUT)
 
-docs: $(STAMP)
+docs: $(RUN_STAMP)
 	$(SCHV) docs
 
-status: $(STAMP)
+status: $(RUN_STAMP)
 	$(SCHV) status --raw $(RAW) --out $(OUT)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(PY) -m pytest
 
-eval: $(STAMP)
+eval: $(DEV_STAMP)
 	$(SCHV) eval --devset tests/devset --pdfs tests/devset/pdf
 	$(SCHV) eval --devset tests/heldout --pdfs tests/heldout/pdf
 	$(SCHV) eval --devset tests/heldout2 --pdfs tests/heldout2/pdf
 
 # Speed against pypdfium2/pdfplumber baselines on a 320-PDF corpus (built once in bench/corpus).
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(SCHV) bench
 
 # Regenerate the sample PDFs in raw/ from their sources (reportlab; deterministic bytes).
-samples: $(STAMP)
+samples: $(DEV_STAMP)
 	$(PY) -m pipeline.synth pipeline/synth/samples $(RAW) --force
 
 # Regenerate the PDFs of the annotated sets (the docx ones need LibreOffice: apt-get install libreoffice-writer-nogui).
-devset: $(STAMP)
+devset: $(DEV_STAMP)
 	$(PY) -m pipeline.synth tests/devset/docs tests/devset/pdf
 	$(PY) -m pipeline.synth tests/heldout/docs tests/heldout/pdf
 	$(PY) -m pipeline.synth tests/heldout2/docs tests/heldout2/pdf
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check pipeline tests
 
 clean:

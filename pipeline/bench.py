@@ -34,6 +34,9 @@ from pipeline.executors import Task, run_in_process
 from pipeline.run import RunOptions, extract
 
 ROOT = Path(__file__).resolve().parent.parent
+# Both git-ignored: `make bench` leaves the tracked tree as it found it.
+DEFAULT_CORPUS = ROOT / "bench" / "corpus"
+DEFAULT_RESULTS = ROOT / "bench" / "results.json"
 CORPUS_VERSION = "3"
 STAGES = ("text (pypdfium2)", "tables (pdfplumber)", "clean-up", "segment", "entities + rows")
 
@@ -334,15 +337,19 @@ def report(r: dict) -> None:
     print(f"benchmark took {r['bench_seconds']:.0f} s")
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="schv bench", description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default=str(ROOT / "bench" / "corpus"))
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="folder of the rendered corpus (built once)")
     ap.add_argument("--docs", type=int, default=320)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--b-every", type=int, default=4, help="baseline B on every Nth document (pdfplumber is slow)")
     ap.add_argument("--rerun-files", type=int, default=1000)
-    ap.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
-    args = ap.parse_args(argv)
+    ap.add_argument("--results", default=str(DEFAULT_RESULTS), help="where the results go (default bench/results.json, not tracked)")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     run(Path(args.corpus), args.docs, args.reps, args.b_every, args.rerun_files, Path(args.results))
     return 0
 

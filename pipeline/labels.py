@@ -1,7 +1,9 @@
-"""Item labels as printed: "1.", "10.", "8, 9.", "8 en 9.", "a)", and "-" bullets.
+"""Printed labels several stages must recognise: item labels ("1.", "10.", "8, 9.",
+"8 en 9.", "a)", "-" bullets) and the opening lines of a question's header.
 
-One place for the pattern: the paragraph builder starts paragraphs at labels, the furniture
-filter keeps them, and the segmenter reads the question numbers they cover.
+One place for each pattern: the paragraph builder starts paragraphs at labels, the furniture
+filter keeps labels and header lines (a file of several questions repeats "SCHRIFTELIJKE
+VRAAG" at the top of pages, like a running header), and the segmenter and the splitter read them.
 """
 
 from __future__ import annotations
@@ -17,3 +19,8 @@ LABEL_START = re.compile(rf"^\s*{LABEL}(?:\s|$)")
 # A line that starts a list item (a label or a "-" bullet), or that is only its label.
 ITEM_START = re.compile(rf"^\s*(?:{LABEL}|-)(?:\s|$)")
 LABEL_ONLY = re.compile(rf"^(?:{LABEL}|-)$")
+
+HEADER_START = re.compile(r"^SCHRIFTELIJKE\s+VRAAG\b", re.IGNORECASE)
+HEADER_NUMBER = re.compile(r"^nr\.?\s*(\d+)\s*$", re.IGNORECASE)
+# The header's field lines after its opening line: "nr. 351", "van NAME", "datum: ...", "aan NAME".
+HEADER_FIELD = re.compile(r"^(?:nr\.?\s*\d+\s*$|van\s+\S|datum\s*:?\s*\d|aan\s+\S)", re.IGNORECASE)

@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.schema import SCHEMA_DIR, TABLE_ORDER, load
 
-ROOT = SCHEMA_DIR.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: `schv docs` is a developer command
 TABLES_MD = ROOT / "docs" / "tables.md"
 FRICTIONLESS_FIELD_KEYS = ("name", "type", "description", "constraints")
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
@@ -80,7 +80,8 @@ def tables_markdown() -> str:
         "# Data dictionary",
         "",
         "Generated from `schemas/*.json` by `schv docs` (a test fails when it is out of date).",
-        "Load any table with `pandas.read_parquet(\"processed/<table>.parquet\")`; offsets",
+        "Load any table with `pandas.read_parquet(\"processed/<table>.parquet\", dtype_backend=\"pyarrow\")`",
+        "(the types below, exactly; DuckDB and polars read them as they are); offsets",
         "(`char_start`, `char_end`) slice `documents.question_text` or `answer_text` by `part`.",
         "",
     ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-import math
 from collections import Counter
 from pathlib import Path
 
@@ -46,7 +45,8 @@ def _svg(fig) -> str:
     return svg[svg.index("<svg") :]
 
 
-def _bar(labels: list[str], values: list[float], *, horizontal: bool = False, xlabel: str = "", ylabel: str = "", width: float = 10, height: float = 3.2) -> str:
+def _plt():
+    """pyplot for inline SVG: no display, text kept as text, stable element ids."""
     import logging
 
     import matplotlib
@@ -55,6 +55,18 @@ def _bar(labels: list[str], values: list[float], *, horizontal: bool = False, xl
     logging.getLogger("matplotlib").setLevel(logging.WARNING)
     matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 9, "svg.hashsalt": "schv"})
     import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _tidy(ax) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _bar(labels: list[str], values: list[float], *, horizontal: bool = False, xlabel: str = "", ylabel: str = "", width: float = 10, height: float = 3.2) -> str:
+    """Bars of categories; horizontal ones keep long labels (names) readable."""
+    plt = _plt()
     from matplotlib.ticker import MaxNLocator
 
     fig, ax = plt.subplots(figsize=(width, height))
@@ -63,20 +75,76 @@ def _bar(labels: list[str], values: list[float], *, horizontal: bool = False, xl
         ax.barh(labels[::-1], values[::-1], color=COLOR)
     else:
         ax.bar(labels, values, color=COLOR)
-        if len(labels) > 12:
+        if len(labels) > 8:
             ax.tick_params(axis="x", labelrotation=90)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _tidy(ax)
     return _svg(fig)
 
 
-def _money_label(v: float) -> str:
-    for size, unit in ((1e9, " mld"), (1e6, " mln"), (1e3, "k")):
-        if v >= size:
-            return f"€{v / size:g}{unit}"
-    return f"€{v:g}"
+def _per_month(counts: Counter) -> str:
+    """Questions per month on a time axis: months without questions are gaps, not left out,
+    and matplotlib picks as many date ticks as fit."""
+    plt = _plt()
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator
+
+    months = sorted(counts)
+    fig, ax = plt.subplots(figsize=(10, 3.2))
+    ax.bar(months, [counts[m] for m in months], width=27, align="edge", color=COLOR)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_xlim(months[0] - dt.timedelta(days=20), months[-1] + dt.timedelta(days=50))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel("questions")
+    _tidy(ax)
+    return _svg(fig)
+
+
+CURRENCY_NAMES = {"EUR": "euro (EUR)", "BEF": "Belgian francs (BEF)"}
+
+
+def _magnitude(k: int) -> str:
+    """10**k in words an analyst reads at a glance: 1, 100, 10 k, 1 mln, 10 mld."""
+    for exp, word in ((9, " mld"), (6, " mln"), (3, " k")):
+        if k >= exp:
+            return f"{10 ** (k - exp)}{word}"
+    return f"{10**k:g}"
+
+
+def money_magnitudes(amounts: list[dict]) -> dict[str, Counter]:
+    """Per currency, how many money amounts have each order of magnitude (floor of log10,
+    exactly: Decimal.adjusted()).
+
+    A per-unit price ("14 euro/ton", `unit` set) is not an amount of money and is left out;
+    so are zero amounts, which have no magnitude.
+    """
+    out: dict[str, Counter] = {}
+    for a in amounts:
+        if a["kind"] == "money" and a["unit"] is None and a["value"] and a["value"] > 0:
+            out.setdefault(a["currency"], Counter())[a["value"].adjusted()] += 1
+    return out
+
+
+def _money(by_currency: dict[str, Counter]) -> str:
+    """Money amounts per order of magnitude, one panel per currency, the same bins side by side."""
+    plt = _plt()
+    from matplotlib.ticker import MaxNLocator
+
+    lo = min(min(c) for c in by_currency.values())
+    hi = max(max(c) for c in by_currency.values())
+    bins = list(range(lo, hi + 1))
+    labels = [f"{_magnitude(k)} – {_magnitude(k + 1)}" for k in bins]
+    fig, axes = plt.subplots(1, len(by_currency), sharey=True, squeeze=False, figsize=(10, max(2.0, 0.3 * len(bins) + 0.8)))
+    for ax, (currency, mags) in zip(axes[0], sorted(by_currency.items()), strict=True):
+        ax.barh(labels, [mags.get(k, 0) for k in bins], color=COLOR)
+        ax.set_title(CURRENCY_NAMES.get(currency, currency))
+        ax.set_xlabel("amounts")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _tidy(ax)
+    return _svg(fig)
 
 
 def _section(title: str, body: str, note: str = "") -> str:
@@ -105,10 +173,9 @@ def build_report(out_dir: Path) -> str:
         f"<div class=\"card\"><b>{len(errors)}</b>files failed</div></div>"
     )
 
-    months = Counter(d["question_date"].strftime("%Y-%m") for d in docs if d["question_date"])
+    months = Counter(d["question_date"].replace(day=1) for d in docs if d["question_date"])
     if months:
-        keys = sorted(months)
-        parts.append(_section("Questions per month", f"<figure>{_bar(keys, [months[k] for k in keys], ylabel='questions')}</figure>"))
+        parts.append(_section("Questions per month", f"<figure>{_per_month(months)}</figure>"))
     else:
         parts.append(_section("Questions per month", _empty("No question dates yet.")))
 
@@ -136,14 +203,10 @@ def build_report(out_dir: Path) -> str:
     body = f"<figure>{_bar([i for i, _ in instruments], [n for _, n in instruments], horizontal=True, xlabel='article references', height=max(2.0, 0.32 * len(instruments)))}</figure>" if instruments else _empty("No article references.")
     parts.append(_section("Most cited instruments", body, "A named instrument (Energiebesluit, VCO) by its name, a generic one (het decreet) by its type."))
 
-    money = [a["value"] for a in amounts if a["kind"] == "money" and a["value"] and a["value"] > 0]
-    if money:
-        mags = Counter(int(math.floor(math.log10(float(v)))) for v in money)
-        keys = list(range(min(mags), max(mags) + 1))
-        labels = [f"{_money_label(10**k)}–{_money_label(10 ** (k + 1))}" for k in keys]
-        parts.append(_section("Money amounts by order of magnitude", f"<figure>{_bar(labels, [mags.get(k, 0) for k in keys], ylabel='amounts')}</figure>"))
-    else:
-        parts.append(_section("Money amounts by order of magnitude", _empty("No money amounts.")))
+    by_currency = money_magnitudes(amounts)
+    note = "Per currency: euros and Belgian francs (before 2002) apart. Per-unit prices (14 euro/ton) are left out."
+    body = f"<figure>{_money(by_currency)}</figure>" if by_currency else _empty("No money amounts.")
+    parts.append(_section("Money amounts by order of magnitude", body, note))
 
     if errors:
         rows = "".join(

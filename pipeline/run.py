@@ -10,7 +10,6 @@ tables readable and the next run picks up where it stopped.
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from pipeline.errors import TRANSIENT_ERRORS, is_lasting, retry_note, with_attem
 from pipeline.inputs import InputFile, InputUnreadable, discover, file_sha256
 from pipeline.merge import merge, resolve_targets, sort_by_key, with_paths
 from pipeline.package import write_datapackage
+from pipeline.progress import progress
 from pipeline.schema import TABLE_ORDER, load, to_arrow, validate
 from pipeline.store import Journal, clear_work, load_journals, read_table, work_dir, write_table
 
@@ -48,6 +48,7 @@ class Summary:
     removed: int = 0
     failed: int = 0
     processed: int = 0
+    from_checkpoints: int = 0  # of `processed`: results an interrupted run had checkpointed
     rows: dict[str, int] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -56,7 +57,8 @@ class Summary:
         rows = ", ".join(f"{k} {v}" for k, v in self.rows.items())
         return [
             f"files seen {self.seen}: new {self.new}, changed {self.changed}, unchanged {self.unchanged}, "
-            f"removed {self.removed}, failed {self.failed}; documents processed {self.processed}",
+            f"removed {self.removed}, failed {self.failed}; documents processed {self.processed} "
+            f"({self.from_checkpoints} from checkpoints of an interrupted run)",
             f"rows: {rows}",
             f"tables rewritten: {', '.join(self.written) or 'none (no change)'}; time {self.seconds:.1f} s",
         ]
@@ -67,14 +69,6 @@ def _previous(out_dir: Path) -> dict[str, dict]:
     if files is None:
         return {}
     return {r["source_file"]: r for r in files.to_pylist()}
-
-
-def _progress(total: int):
-    if sys.stderr.isatty() and total:
-        from tqdm import tqdm
-
-        return tqdm(total=total, unit="pdf", desc="extract", leave=False)
-    return None
 
 
 @dataclass(frozen=True)
@@ -93,8 +87,7 @@ class RunOptions:
 def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[DocResult]:
     """Process files (one per distinct hash) and checkpoint each result as it arrives."""
     results: list[DocResult] = []
-    bar = _progress(len(todo))
-    started = time.monotonic()
+    bar = progress(len(todo), log)  # a bar on a terminal, else a log line every few seconds
 
     journal = Journal(out_dir)
 
@@ -106,8 +99,6 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
             opts.observer(res)
         if bar is not None:
             bar.update(1)
-        elif len(results) % 50 == 0 or len(results) == len(todo):
-            log.info("processed %d/%d files (%.1f s)", len(results), len(todo), time.monotonic() - started)
 
     scratch = work_dir(out_dir)
     tasks = [executors.Task(f.path, f.source_file, f.sha256, scratch) for f in todo]
@@ -321,6 +312,7 @@ def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool,
     summary = Summary()
     p = plan(raw_dir, out_dir, force, summary)
     log.info("%d file(s) seen, %d to process, %d unchanged", len(p.inputs), len(p.todo) + len(p.journaled), summary.unchanged)
+    summary.from_checkpoints = len(p.journaled)
     results = p.journaled + _run_all(p.todo, opts, out_dir)
     summary.processed = len(results)
     commit(out_dir, p, results, summary)

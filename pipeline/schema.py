@@ -10,12 +10,27 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+def _schema_dir() -> Traversable:
+    """`schemas/` as the wheel ships it (package `pipeline.schemas`, see pyproject.toml), else
+    the top-level folder of a checkout or editable install, which is the one source."""
+    try:
+        shipped = resources.files("pipeline.schemas")
+        if shipped.joinpath("files.json").is_file():
+            return shipped
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "schemas"
+
+
+SCHEMA_DIR = _schema_dir()
 # Order in which tables are written; `files` last, so a crash before it means "redo".
 TABLE_ORDER = (
     "documents", "pages", "items", "footnotes", "dates", "amounts", "article_refs", "doc_refs",

@@ -14,12 +14,10 @@ from itertools import pairwise
 
 from pipeline.entities.dates import parse_full_date
 from pipeline.errors import NotAWrittenQuestion
-from pipeline.labels import LETTER_LABEL, NUMBER_LABEL
+from pipeline.labels import HEADER_NUMBER, HEADER_START, LETTER_LABEL, NUMBER_LABEL
 from pipeline.layout import paragraph_starts, paragraphs
 from pipeline.text import Footnote, Line, Page
 
-HEADER_START = re.compile(r"^SCHRIFTELIJKE\s+VRAAG\b", re.IGNORECASE)
-HEADER_NUMBER = re.compile(r"^nr\.?\s*(\d+)\s*$", re.IGNORECASE)
 HEADER_ASKER = re.compile(r"^van\s+(.+?)\s*$")
 HEADER_DATE = re.compile(r"^datum\s*:?\s*(.+?)\s*$", re.IGNORECASE)
 HEADER_MINISTER = re.compile(r"^aan\s+(.+?)\s*$")

@@ -26,7 +26,7 @@ from pipeline.columns import in_reading_order
 from pipeline.errors import BrokenPdf, EncryptedPdf, NoPages, NotAPdf, NoTextLayer
 from pipeline.filekind import describe
 from pipeline.inputs import HEAD_BYTES, open_regular
-from pipeline.labels import LABEL_START
+from pipeline.labels import HEADER_FIELD, HEADER_START, LABEL_START
 from pipeline.ocr import OcrUnavailable, ocr_lines
 
 # A page with fewer characters than this is treated as a scan (no usable text layer).
@@ -387,10 +387,12 @@ def strip_furniture(pages: list[Page]) -> None:
     repeated = {k for k, c in counts.items() if c >= 2 and (len(pages) <= 2 or c >= len(pages) / 2)}
     for page in pages:
         body_size = statistics.median(ln.size for ln in page.lines) if page.lines else 0.0
+        header = _header_block(page.lines)
         keep = [
             ln
             for ln in page.lines
-            if not (
+            if id(ln) in header
+            or not (
                 in_margin(ln, page)
                 and not LABEL_START.match(ln.text)  # "3." alone on the first line of a page is an item
                 and (
@@ -405,6 +407,20 @@ def strip_furniture(pages: list[Page]) -> None:
         page.printed_number = _printed_number(page.lines, keep)
         _reindex_superscripts(page, keep)
         page.lines = keep
+
+
+def _header_block(lines: list[Line]) -> set[int]:
+    """id() of a question's header lines ("SCHRIFTELIJKE VRAAG", "nr. 214", "van ...", ...):
+    a file holding several questions repeats them at the top of pages like a running header."""
+    for i, ln in enumerate(lines[:5]):
+        if HEADER_START.match(ln.text.strip()):
+            block = {id(ln)}
+            for nxt in lines[i + 1 : i + 5]:
+                if not HEADER_FIELD.match(nxt.text.strip()):
+                    break
+                block.add(id(nxt))
+            return block
+    return set()
 
 
 def _printed_number(lines: list[Line], kept: list[Line]) -> int | None:

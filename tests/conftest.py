@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,16 @@ import pytest
 from pipeline.synth import render
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The workspace's read-only samples beside the clone; SCHV_SHARED points elsewhere (or nowhere).
+SHARED = Path(os.environ.get("SCHV_SHARED", ROOT.parent / "shared"))
 SAMPLES = ROOT / "pipeline" / "synth" / "samples"
+
+
+def shared_file(relative: str) -> Path | None:
+    """A file from ../shared when this clone has it beside it (CI, the workspace), else None:
+    a test then uses its own generated stand-in."""
+    path = SHARED / relative
+    return path if path.is_file() else None
 
 
 def load_spec(path: Path) -> dict:

@@ -187,7 +187,7 @@ def _scores(stem: str) -> tuple[list[str], dict[str, Score], int, int]:
     return wrong, scores, fields, len(gold["questions"])
 
 
-BULLETINS = sorted(p.stem for p in (DEVSET / "gold").glob("*.json") if "questions" in json.loads(p.read_text(encoding="utf-8")))
+BULLETINS = sorted(p.stem for p in (DEVSET / "gold").glob("*.json") if json.loads(p.read_text(encoding="utf-8")).get("container") == "bulletin")
 
 
 def test_dev_set_has_bulletins_of_both_shapes() -> None:

@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import shared_file
 from reportlab.pdfgen import canvas
 
 from pipeline.schema import TABLE_ORDER, load
 
-REAL_PDF = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "real-pdf" / "vl_bo2026.pdf"
+# A real PDF that is not a written question (the Flemish budget 2026); a clone without
+# ../shared uses a generated stand-in of the same kind (see _budget_like).
+REAL_PDF = shared_file("samples/real-pdf/vl_bo2026.pdf")
 
 
 def schv(*args: str) -> subprocess.CompletedProcess:
@@ -36,6 +39,37 @@ def _scan_like(path: Path) -> None:
     c.save()
 
 
+def _budget_like(path: Path) -> None:
+    """Stand-in for the real budget PDF: pages of running text, headings and a ruled table,
+    no written-question header and no answer block."""
+    c = canvas.Canvas(str(path))
+    for page in range(1, 4):
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(72, 770, f"Begroting 2026 - Toelichting, deel {page}")
+        c.setFont("Helvetica", 10)
+        y = 740
+        for i in range(12):
+            c.drawString(72, y, f"De uitgaven van het beleidsdomein stijgen met {i + 2},5 miljoen euro ten opzichte van 2025 ({i + 1} %).")
+            y -= 16
+        for row in range(6):  # a ruling-line table, as the real budget has many
+            c.line(72, 500 - 20 * row, 500, 500 - 20 * row)
+            c.drawString(80, 486 - 20 * row, f"Programma {row + 1}")
+            c.drawString(300, 486 - 20 * row, f"{(row + 1) * 125},0")
+        for x in (72, 290, 500):
+            c.line(x, 500, x, 400)
+        c.drawString(300, 60, f"pagina {page}")
+        c.showPage()
+    c.save()
+
+
+def test_budget_stand_in_is_refused_as_the_real_one_is(tmp_path: Path) -> None:
+    from pipeline.document import process_pdf
+
+    _budget_like(tmp_path / "budget.pdf")
+    res = process_pdf(tmp_path / "budget.pdf", "budget.pdf", "0" * 64)
+    assert (res.error["stage"], res.error["error_type"]) == ("segment", "not_written_question")
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory, sv303_pdf: Path) -> dict:
     base = tmp_path_factory.mktemp("e2e")
@@ -50,7 +84,10 @@ def run(tmp_path_factory: pytest.TempPathFactory, sv303_pdf: Path) -> dict:
     (raw / "truncated.pdf").write_bytes(sv303_pdf.read_bytes()[:3000])
     _encrypted(raw / "encrypted.pdf")
     _scan_like(raw / "scan.pdf")
-    os.symlink(REAL_PDF, raw / "budget.pdf")
+    if REAL_PDF is not None:
+        os.symlink(REAL_PDF, raw / "budget.pdf")
+    else:
+        _budget_like(raw / "budget.pdf")
     os.symlink(raw / "gone.pdf", raw / "broken-link.pdf")  # unreadable: retried every run
     (raw / "notes.txt").write_text("not a pdf, not looked at")
     before = sorted(p.relative_to(base) for p in base.rglob("*"))

@@ -65,11 +65,9 @@ def test_one_scanned_page_without_tesseract_is_a_warning_not_a_failure(render_sp
     assert [p["text_source"] for p in res.rows["pages"]][-1] == "empty"
 
 
-def _scan_of(text_pdf: Path, out: Path, dpi: int) -> Path:
+def _scan(text_pdf: Path, out: Path, dpi: int) -> Path:
     """Only page images of a rendered question, at an archive scanner's usual resolution."""
-    pdf = pdfium.PdfDocument(str(text_pdf))
-    images = [pdf[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(pdf))]
-    images[0].save(out, save_all=True, append_images=images[1:], resolution=dpi)
+    rasterise(text_pdf, out, dpi=dpi)
     return out
 
 
@@ -80,7 +78,7 @@ def _scan_of(text_pdf: Path, out: Path, dpi: int) -> Path:
 def test_scan_keeps_items_and_paragraphs(render_spec, tmp_path: Path, sample: str) -> None:
     spec = load_spec(SAMPLES / f"{sample}.json")
     text_pdf = render_spec(spec, f"{sample}.pdf")
-    text, scan = process_file(text_pdf, "t.pdf"), process_file(_scan_of(text_pdf, tmp_path / "scan.pdf", 300), "s.pdf")
+    text, scan = process_file(text_pdf, "t.pdf"), process_file(_scan(text_pdf, tmp_path / "scan.pdf", 300), "s.pdf")
     assert scan.error is None, scan.error
     assert {p["text_source"] for p in scan.rows["pages"]} == {"ocr"}
 

@@ -197,3 +197,18 @@ def test_a_bulletin_table_belongs_to_the_one_question_it_stands_in(stem: str) ->
     number = {d["doc_id"]: d["number"] for d in res.rows["documents"]}
     got = [(number[t["doc_id"]], t["caption"]) for t in res.rows["answer_tables"]]
     assert got == _spec_tables(load_spec(devset / "docs" / f"{stem}.json"))
+
+
+HEADER_AT_TOP = ["SCHRIFTELIJKE VRAAG", "nr. 214", "van AN JANSSENS", "datum: 14 maart 2023", "aan JO BROUNS"]
+
+
+def test_header_lines_repeated_by_several_questions_are_not_furniture() -> None:
+    """In a file of several questions each header stands at the top of a page, like a running header."""
+    from pipeline.text import strip_furniture
+
+    texts = [HEADER_AT_TOP + BODY, ["Het antwoord op de eerste vraag."], HEADER_AT_TOP + BODY, ["Het antwoord op de tweede vraag."]]
+    pages = [Page(number=n, width=595, height=842, lines=[Line(t, n, 20 + 14 * i, 20 + 14 * i, 30 + 14 * i, 70, 500, 10) for i, t in enumerate(tx)]) for n, tx in enumerate(texts, 1)]
+    strip_furniture(pages)
+    assert [ln.text for ln in pages[0].lines][:5] == HEADER_AT_TOP
+    assert [ln.text for ln in pages[2].lines][:5] == HEADER_AT_TOP
+    assert [ln.text for ln in pages[1].lines] == ["Het antwoord op de eerste vraag."]
