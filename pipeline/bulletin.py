@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from pipeline.columns import is_two_column
 from pipeline.entities.dates import DAY_MONTH, parse_full_date
-from pipeline.labels import ITEM_START
+from pipeline.labels import ITEM_START, is_caps
 from pipeline.layout import SENTENCE_END, paragraph_starts, paragraphs
 from pipeline.segment import Segmented, header_index, parse_items, restore_name_case, session_of, split_title
 from pipeline.text import Line, Page
@@ -49,25 +49,20 @@ class BulletinSplit:
     table_owner: dict[int, int] = field(default_factory=dict)
 
 
-def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
-
-
 def _opener_at(lines: list[Line], i: int) -> tuple[int, dt.date | None, str, int] | None:
     """Number, date, asker and the index after the opener, if line i opens a question."""
     if not OPENER_START.match(lines[i].text) or DOT_LEADER.search(lines[i].text):
         return None
     text, j = lines[i].text, i + 1
     m = OPENER.match(text)
-    while (m is None or not _is_caps(m.group(3))) and j < min(len(lines), i + 3):
+    while (m is None or not is_caps(m.group(3))) and j < min(len(lines), i + 3):
         text, j = f"{text} {lines[j].text}", j + 1
         m = OPENER.match(text)
-    if m is None or not _is_caps(m.group(3)):
+    if m is None or not is_caps(m.group(3)):
         return None
     asker = m.group(3)
     # The name itself wrapped: "... van JAN" / "LOONES" (a short line in capitals, no digits).
-    while j < len(lines) and _is_caps(lines[j].text) and len(lines[j].text.split()) <= 3 and not re.search(r"\d", lines[j].text) and not TITLE_START.match(lines[j].text):
+    while j < len(lines) and is_caps(lines[j].text) and len(lines[j].text.split()) <= 3 and not re.search(r"\d", lines[j].text) and not TITLE_START.match(lines[j].text):
         asker, j = f"{asker} {lines[j].text}", j + 1
     return int(m.group(1)), parse_full_date(m.group(2)), asker, j
 
@@ -79,7 +74,7 @@ def _heading(lines: list[Line], start: int, end: int) -> tuple[int, str | None, 
     whether a part heading says "not answered" (None when no part heading stands there).
     """
     k = end
-    while k > start and _is_caps(lines[k - 1].text) and not DOT_LEADER.search(lines[k - 1].text):
+    while k > start and is_caps(lines[k - 1].text) and not DOT_LEADER.search(lines[k - 1].text):
         k -= 1
     run = lines[k:end]
     t = next((n for n, ln in enumerate(run) if TITLE_START.match(ln.text) or re.search(r",\s*(?:VICE-?\s*)?(?:VLAAMS\s+)?MINISTER", ln.text)), None)

@@ -1,9 +1,10 @@
 """Printed labels several stages must recognise: item labels ("1.", "10.", "8, 9.",
-"8 en 9.", "a)", "-" bullets) and the opening lines of a question's header.
+"8 en 9.", "a)", "-" bullets), the lines of a question's header and of its answer block.
 
 One place for each pattern: the paragraph builder starts paragraphs at labels, the furniture
-filter keeps labels and header lines (a file of several questions repeats "SCHRIFTELIJKE
-VRAAG" at the top of pages, like a running header), and the segmenter and the splitter read them.
+filter keeps labels, header and answer blocks (a file of several questions repeats
+"SCHRIFTELIJKE VRAAG" or a minister's name at the top of pages, like a running header), and
+the segmenter and the splitter read them.
 """
 
 from __future__ import annotations
@@ -23,4 +24,12 @@ LABEL_ONLY = re.compile(rf"^(?:{LABEL}|-)$")
 HEADER_START = re.compile(r"^SCHRIFTELIJKE\s+VRAAG\b", re.IGNORECASE)
 HEADER_NUMBER = re.compile(r"^nr\.?\s*(\d+)\s*$", re.IGNORECASE)
 # The header's field lines after its opening line: "nr. 351", "van NAME", "datum: ...", "aan NAME".
+ANSWER_START = re.compile(r"^ANTWOORD\s*$")
+ANSWER_REF = re.compile(r"^op\s+vraag\s+nr\.?\s*(\d+)\s+van\s+(.+?)\s*$", re.IGNORECASE)
 HEADER_FIELD = re.compile(r"^(?:nr\.?\s*\d+\s*$|van\s+\S|datum\s*:?\s*\d|aan\s+\S)", re.IGNORECASE)
+
+
+def is_caps(text: str) -> bool:
+    """A line in capitals (names and titles of header and answer blocks, minister sections)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)

@@ -14,15 +14,13 @@ from itertools import pairwise
 
 from pipeline.entities.dates import parse_full_date
 from pipeline.errors import NotAWrittenQuestion
-from pipeline.labels import HEADER_NUMBER, HEADER_START, LETTER_LABEL, NUMBER_LABEL
+from pipeline.labels import ANSWER_REF, ANSWER_START, HEADER_NUMBER, HEADER_START, LETTER_LABEL, NUMBER_LABEL, is_caps
 from pipeline.layout import paragraph_starts, paragraphs
 from pipeline.text import Footnote, Line, Page
 
 HEADER_ASKER = re.compile(r"^van\s+(.+?)\s*$")
 HEADER_DATE = re.compile(r"^datum\s*:?\s*(.+?)\s*$", re.IGNORECASE)
 HEADER_MINISTER = re.compile(r"^aan\s+(.+?)\s*$")
-ANSWER_START = re.compile(r"^ANTWOORD\s*$")
-ANSWER_REF = re.compile(r"^op\s+vraag\s+nr\.?\s*(\d+)\s+van\s+(.+?)\s*$", re.IGNORECASE)
 ANNEX_HEADING = re.compile(r"^BIJLAGEN?\s*:?\s*$")
 CO_MINISTERS = re.compile(r"Deze\s+vraag\s+werd\s+gesteld\s+aan\s+(?:de\s+)?ministers?\s+(.+)$", re.IGNORECASE | re.DOTALL)
 CO_MINISTER = re.compile(r"([^,()]+?)\s*\((\d+)\)")
@@ -114,11 +112,6 @@ def split_title(title: str) -> tuple[str, str | None, str | None]:
     return norm, parts[0] or None, (parts[1] if len(parts) > 1 else None)
 
 
-def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
-
-
 def _find_answer_block(lines: list[Line]) -> int | None:
     for i, ln in enumerate(lines):
         if ANSWER_START.match(ln.text) and i + 1 < len(lines) and ANSWER_REF.match(lines[i + 1].text):
@@ -186,7 +179,7 @@ def _parse_header(lines: list[Line], seg: Segmented) -> int:
         if "minister" in found:
             break
     title_lines: list[str] = []
-    while i < len(lines) and _is_caps(lines[i].text):
+    while i < len(lines) and is_caps(lines[i].text):
         title_lines.append(lines[i].text)
         i += 1
     if "number" in found:
@@ -294,7 +287,7 @@ def segment(pages: list[Page]) -> Segmented:
         seg.answer_ref_number = int(ref.group(1))
         seg.answer_ref_date = parse_full_date(ref.group(2))
         k = answer_at
-        while k - 1 >= body_start and _is_caps(lines[k - 1].text):
+        while k - 1 >= body_start and is_caps(lines[k - 1].text):
             k -= 1
         question_end = k
         block = [ln.text for ln in lines[k:answer_at]]
@@ -304,7 +297,7 @@ def segment(pages: list[Page]) -> Segmented:
         asker_line = lines[answer_from].text if answer_from < len(lines) else ""
         m = HEADER_ASKER.match(asker_line)
         ans_asker = None
-        if m and _is_caps(m.group(1)):
+        if m and is_caps(m.group(1)):
             ans_asker = restore_name_case(m.group(1))
             answer_from += 1
         for k2 in range(len(lines) - 1, answer_from - 1, -1):

@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from pipeline.bulletin import BulletinSplit, is_bulletin, split_bulletin
-from pipeline.labels import HEADER_START
-from pipeline.segment import ANSWER_REF, ANSWER_START
+from pipeline.labels import ANSWER_REF, ANSWER_START, HEADER_START
 from pipeline.text import Page
 
 # The header stands among the first lines of its page (a stray line may precede it).

@@ -26,7 +26,7 @@ from pipeline.columns import in_reading_order
 from pipeline.errors import BrokenPdf, EncryptedPdf, NoPages, NotAPdf, NoTextLayer
 from pipeline.filekind import describe
 from pipeline.inputs import HEAD_BYTES, open_regular
-from pipeline.labels import HEADER_FIELD, HEADER_START, LABEL_START
+from pipeline.labels import ANSWER_REF, ANSWER_START, HEADER_FIELD, HEADER_START, LABEL_START, is_caps
 from pipeline.ocr import OcrUnavailable, ocr_lines
 
 # A page with fewer characters than this is treated as a scan (no usable text layer).
@@ -387,7 +387,7 @@ def strip_furniture(pages: list[Page]) -> None:
     repeated = {k for k, c in counts.items() if c >= 2 and (len(pages) <= 2 or c >= len(pages) / 2)}
     for page in pages:
         body_size = statistics.median(ln.size for ln in page.lines) if page.lines else 0.0
-        header = _header_block(page.lines)
+        header = _header_block(page.lines) | _answer_block(page.lines)
         keep = [
             ln
             for ln in page.lines
@@ -421,6 +421,22 @@ def _header_block(lines: list[Line]) -> set[int]:
                 block.add(id(nxt))
             return block
     return set()
+
+
+def _answer_block(lines: list[Line]) -> set[int]:
+    """id() of an answer block's lines (minister name and title in capitals, "ANTWOORD", "op vraag
+    nr. ...", "van NAME"): the same minister answering two questions of one file repeats them."""
+    block: set[int] = set()
+    for i in range(len(lines) - 1):
+        if ANSWER_START.match(lines[i].text.strip()) and ANSWER_REF.match(lines[i + 1].text.strip()):
+            block |= {id(lines[i]), id(lines[i + 1])}
+            if i + 2 < len(lines) and HEADER_FIELD.match(lines[i + 2].text.strip()):
+                block.add(id(lines[i + 2]))
+            k = i
+            while k > 0 and is_caps(lines[k - 1].text):
+                k -= 1
+                block.add(id(lines[k]))
+    return block
 
 
 def _printed_number(lines: list[Line], kept: list[Line]) -> int | None:

@@ -19,6 +19,7 @@ from conftest import SAMPLES, load_spec
 from pipeline import __version__
 from pipeline.cli import main
 from pipeline.progress import LogProgress
+from pipeline.store import JOURNAL_GLOB
 from pipeline.synth import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,7 +129,7 @@ def test_ctrl_c_is_one_line_exit_130_and_the_next_run_continues(one_doc: Path, t
     proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", "--raw", str(raw), "--out", str(out), "--workers", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not any(p.stat().st_size for p in (out / ".work").glob("journal-*.pkl")):
+    while time.monotonic() < deadline and not any(p.stat().st_size for p in (out / ".work").glob(JOURNAL_GLOB)):
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the driver and its workers
     _, err = proc.communicate(timeout=120)

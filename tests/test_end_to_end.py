@@ -63,10 +63,10 @@ def _budget_like(path: Path) -> None:
 
 
 def test_budget_stand_in_is_refused_as_the_real_one_is(tmp_path: Path) -> None:
-    from pipeline.document import process_pdf
+    from pipeline.document import process_file
 
     _budget_like(tmp_path / "budget.pdf")
-    res = process_pdf(tmp_path / "budget.pdf", "budget.pdf", "0" * 64)
+    res = process_file(tmp_path / "budget.pdf", "budget.pdf")
     assert (res.error["stage"], res.error["error_type"]) == ("segment", "not_written_question")
 
 
