@@ -48,18 +48,19 @@ eval: $(DEV_STAMP)
 	$(SCHV) eval --devset tests/heldout2 --pdfs tests/heldout2/pdf
 
 # Speed against pypdfium2/pdfplumber baselines on a 320-PDF corpus (built once in bench/corpus).
+# Run as a module from the checkout: the corpus is rendered by the fixture generator in tests/synth.
 bench: $(DEV_STAMP)
-	$(SCHV) bench
+	$(PY) -m pipeline.cli bench
 
 # Regenerate the sample PDFs in raw/ from their sources (reportlab; deterministic bytes).
 samples: $(DEV_STAMP)
-	$(PY) -m pipeline.synth pipeline/synth/samples $(RAW) --force
+	$(PY) -m tests.synth tests/synth/samples $(RAW) --force
 
 # Regenerate the PDFs of the annotated sets (the docx ones need LibreOffice: apt-get install libreoffice-writer-nogui).
 devset: $(DEV_STAMP)
-	$(PY) -m pipeline.synth tests/devset/docs tests/devset/pdf
-	$(PY) -m pipeline.synth tests/heldout/docs tests/heldout/pdf
-	$(PY) -m pipeline.synth tests/heldout2/docs tests/heldout2/pdf
+	$(PY) -m tests.synth tests/devset/docs tests/devset/pdf
+	$(PY) -m tests.synth tests/heldout/docs tests/heldout/pdf
+	$(PY) -m tests.synth tests/heldout2/docs tests/heldout2/pdf
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check pipeline tests

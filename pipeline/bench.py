@@ -44,7 +44,7 @@ STAGES = ("text (pypdfium2)", "tables (pdfplumber)", "clean-up", "segment", "ent
 def _templates() -> list[dict]:
     specs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "tests" / "devset" / "docs").glob("*.json"))]
     specs = [s for s in specs if s.get("shape", "sv") in ("sv", "docx")]  # one-question specs; shapes are built from them
-    specs += [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "pipeline" / "synth" / "samples").glob("*.json"))]
+    specs += [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "tests" / "synth" / "samples").glob("*.json"))]
     return [s for s in specs if s.get("renderer") != "bulletin"]  # the corpus is single questions
 
 
@@ -81,7 +81,7 @@ def variant(template: dict, i: int, rng: random.Random) -> dict:
 
 
 def _render_one(args: tuple[dict, str]) -> None:
-    from pipeline.synth import render
+    from tests.synth import render  # the fixture renderer lives with the tests: `make bench` runs from a checkout
 
     spec, out = args
     render(spec, Path(out))

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from pipeline.devset import load_spec, shape_of
 from pipeline.document import DocResult, process_file
-from pipeline.synth.shapes import load_spec, shape_of
+from pipeline.word import INSTALL_HINT, is_word_file, soffice
 
 MENTION_FIELDS = {
     "dates": ("start", "end", "precision", "kind", "qualifier", "year_inferred"),
@@ -191,11 +192,8 @@ def _missing_tool(path: Path, shape: str) -> str | None:
         from pipeline import ocr
 
         return ocr.check_tesseract()
-    if path.suffix.lower() in (".docx", ".doc"):
-        from pipeline.synth.layout_docx import find_soffice
-
-        if find_soffice() is None:
-            return "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+    if is_word_file(path) and soffice() is None:
+        return f"LibreOffice (soffice) is not installed: {INSTALL_HINT}"
     return None
 
 

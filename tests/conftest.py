@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.synth import render
+from tests.synth import render
 
 ROOT = Path(__file__).resolve().parent.parent
 # The workspace's read-only samples beside the clone; SCHV_SHARED points elsewhere (or nowhere).
 SHARED = Path(os.environ.get("SCHV_SHARED", ROOT.parent / "shared"))
-SAMPLES = ROOT / "pipeline" / "synth" / "samples"
+SAMPLES = ROOT / "tests" / "synth" / "samples"
 
 
 def shared_file(relative: str) -> Path | None:

@@ -20,7 +20,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.executors import Task, run_local
 from pipeline.run import RunOptions, extract
-from pipeline.synth import render
+from tests.synth import render
 
 TABLES = ("documents", "items", "dates", "amounts", "article_refs", "doc_refs", "errors", "files", "pages", "footnotes")
 

@@ -20,7 +20,7 @@ from pipeline import __version__
 from pipeline.cli import main
 from pipeline.progress import LogProgress
 from pipeline.store import JOURNAL_GLOB
-from pipeline.synth import render
+from tests.synth import render
 
 ROOT = Path(__file__).resolve().parent.parent
 MISSING = "/nonexistent/schv-folder"

@@ -111,9 +111,8 @@ def test_a_file_is_skipped_only_when_its_tool_is_missing(monkeypatch, name, shap
     from pathlib import Path
 
     from pipeline import evaluate, ocr
-    from pipeline.synth import layout_docx
 
     monkeypatch.setattr(ocr, "check_tesseract", lambda: "Tesseract is not installed" if no_tesseract else None)
-    monkeypatch.setattr(layout_docx, "find_soffice", lambda: None if no_soffice else "/usr/bin/soffice")
+    monkeypatch.setattr(evaluate, "soffice", lambda: None if no_soffice else "/usr/bin/soffice")
     reason = evaluate._missing_tool(Path(name), shape)
     assert (reason is None) if skipped is None else (skipped in reason)

@@ -9,7 +9,7 @@ from conftest import SAMPLES, load_spec
 
 from pipeline import ocr
 from pipeline.document import process_file
-from pipeline.synth.shapes import rasterise
+from tests.synth.shapes import rasterise
 
 NEEDS_TESSERACT = pytest.mark.skipif(
     ocr.check_tesseract() is not None, reason=f"Tesseract with Dutch model not on this machine ({ocr.INSTALL_HINT}); .ci/run installs it"

@@ -30,7 +30,7 @@ from pipeline.filekind import describe
 from pipeline.inputs import file_sha256, name_bytes, source_name
 from pipeline.run import RunOptions, extract
 from pipeline.store import Journal, load_journals
-from pipeline.synth import render
+from tests.synth import render
 
 SECRET = b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
 

@@ -1,4 +1,4 @@
-"""The generator's archive shapes (pipeline/synth/shapes.py): real renders, checked with pdfium."""
+"""The generator's archive shapes (tests/synth/shapes.py): real renders, checked with pdfium."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from conftest import SAMPLES
 from conftest import load_spec as read_json
 
-from pipeline.synth import render
-from pipeline.synth.shapes import load_spec, output_suffix, shape_of
+from tests.synth import render
+from tests.synth.shapes import load_spec, output_suffix, shape_of
 
 SV303 = SAMPLES / "sv303-2022-2023.json"
 SV9 = SAMPLES / "sv9-2010-2011.json"

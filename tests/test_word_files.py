@@ -17,8 +17,8 @@ import pytest
 from pipeline import word
 from pipeline.document import process_file
 from pipeline.run import extract
-from pipeline.synth.layout_docx import build_docx
 from tests.conftest import ROOT, load_spec
+from tests.synth.layout_docx import build_docx
 
 needs_soffice = pytest.mark.skipif(word.soffice() is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui); .ci/run installs it")
 DEVSET = ROOT / "tests" / "devset"

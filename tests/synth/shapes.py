@@ -21,6 +21,8 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
+from pipeline.devset import load_spec, shape_of
+
 __all__ = [
     "SHAPES",
     "concatenate",
@@ -41,13 +43,6 @@ _TRAILER_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]"
 Render = Callable[[dict[str, Any], pathlib.Path], None]
 
 
-def shape_of(spec: dict[str, Any]) -> str:
-    """The shape `make eval` reports a spec under: its `"shape"`, else "sv" or "docx" by renderer."""
-    if spec.get("shape"):
-        return str(spec["shape"])
-    if spec.get("keep_docx"):
-        return "docx-file"
-    return "docx" if spec.get("renderer") == "docx" else "sv"
 
 
 def output_suffix(spec: dict[str, Any]) -> str:
@@ -55,17 +50,6 @@ def output_suffix(spec: dict[str, Any]) -> str:
     return ".docx" if spec.get("keep_docx") else ".pdf"
 
 
-def load_spec(path: pathlib.Path) -> dict[str, Any]:
-    """Read a spec; a `"base": "dev01.json"` is replaced by that spec (same folder) with this
-    spec's other keys laid over it, so a rotated copy or a scan names its upright document."""
-    path = pathlib.Path(path)
-    spec = json.loads(path.read_text(encoding="utf-8"))
-    if "base" in spec:
-        base = load_spec(path.parent / spec.pop("base"))
-        base.pop("shape", None)
-        base.pop("keep_docx", None)
-        spec = {**base, **spec}
-    return spec
 
 
 def spec_inputs(path: pathlib.Path) -> list[pathlib.Path]:
@@ -133,7 +117,7 @@ def rasterise(pdf: pathlib.Path, out_pdf: pathlib.Path, dpi: int = 200) -> None:
 
 def write_docx(spec: dict[str, Any], out_docx: pathlib.Path) -> None:
     """The python-docx file of a docx spec, with fixed zip dates so the bytes are stable."""
-    from pipeline.synth.layout_docx import build_docx
+    from tests.synth.layout_docx import build_docx
 
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="synth-keep-") as tmp:

@@ -30,7 +30,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from pipeline.synth import (
+from tests.synth import (
     Footnote,
     SofficeMissingError,
     block_kind,

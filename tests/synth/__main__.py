@@ -1,4 +1,4 @@
-"""`python -m pipeline.synth [render] SRC_DIR OUT_DIR [--force]`: render every spec in a folder.
+"""`python -m tests.synth [render] SRC_DIR OUT_DIR [--force]`: render every spec in a folder.
 
 Output is `<stem>.pdf`, or `<stem>.docx` for a spec with `"keep_docx": true`.
 
@@ -17,8 +17,8 @@ import tempfile
 import time
 from typing import Any
 
-from pipeline.synth import render
-from pipeline.synth.shapes import load_spec, output_suffix, spec_inputs
+from tests.synth import render
+from tests.synth.shapes import load_spec, output_suffix, spec_inputs
 
 
 def _stale(src: pathlib.Path, out: pathlib.Path, force: bool) -> bool:
@@ -28,7 +28,7 @@ def _stale(src: pathlib.Path, out: pathlib.Path, force: bool) -> bool:
 
 def _render_docx_batch(jobs: list[tuple[pathlib.Path, dict[str, Any], pathlib.Path]]) -> int:
     """Build all .docx, convert them in one soffice run, move PDFs into place; return failures."""
-    from pipeline.synth.layout_docx import build_docx, convert_to_pdf
+    from tests.synth.layout_docx import build_docx, convert_to_pdf
 
     failures = 0
     with tempfile.TemporaryDirectory(prefix="synth-batch-") as tmp:
@@ -59,9 +59,9 @@ def _render_docx_batch(jobs: list[tuple[pathlib.Path, dict[str, Any], pathlib.Pa
 
 def main(argv: list[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
-    if args_in[:1] == ["render"]:  # FORMAT.md spells it `python -m pipeline.synth render`
+    if args_in[:1] == ["render"]:  # FORMAT.md spells it `python -m tests.synth render`
         args_in = args_in[1:]
-    ap = argparse.ArgumentParser(prog="python -m pipeline.synth", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m tests.synth", description=__doc__.splitlines()[0])
     ap.add_argument("src_dir", type=pathlib.Path, help="folder with *.json document specs")
     ap.add_argument("out_dir", type=pathlib.Path, help="folder for <stem>.pdf")
     ap.add_argument("--force", action="store_true", help="re-render even if the PDF is newer than the JSON")
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 
     no_soffice = False
     if docx_jobs:
-        from pipeline.synth.layout_docx import find_soffice
+        from tests.synth.layout_docx import find_soffice
 
         if find_soffice() is None:
             no_soffice = True

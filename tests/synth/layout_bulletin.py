@@ -34,7 +34,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
-from pipeline.synth.layout_reportlab import FONT, FONT_BOLD, _Builder, _register_fonts
+from tests.synth.layout_reportlab import FONT, FONT_BOLD, _Builder, _register_fonts
 
 PAGE_W, PAGE_H = A4
 SIDE = 2.0 * cm
@@ -248,7 +248,7 @@ def render_bulletin(spec: dict[str, Any], out_pdf: pathlib.Path) -> None:
         seen: dict[str, int] = {}
         builder = _BulletinBuilder(spec, toc, seen)
         flowables = builder.build()
-        doc = _BulletinDoc(str(out_pdf), spec, builder.wide, title=f"Bulletin nr. {spec['number']}", author="", creator="pipeline.synth (reportlab)", subject="")
+        doc = _BulletinDoc(str(out_pdf), spec, builder.wide, title=f"Bulletin nr. {spec['number']}", author="", creator="tests.synth (reportlab)", subject="")
         doc.build(flowables)
         if seen == toc:
             break

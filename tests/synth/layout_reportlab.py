@@ -38,7 +38,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from pipeline.synth import Footnote, block_kind, furniture, is_lettered, parse_inline
+from tests.synth import Footnote, block_kind, furniture, is_lettered, parse_inline
 
 PAGE_W, PAGE_H = A4
 MARGIN = 2.5 * cm
@@ -578,7 +578,7 @@ def render_reportlab(spec: dict[str, Any], out_pdf: pathlib.Path) -> None:
         builder.footnotes,
         title=spec.get("title", ""),
         author="",
-        creator="pipeline.synth (reportlab)",
+        creator="tests.synth (reportlab)",
         subject="",
     )
     doc.build(flowables, canvasmaker=canvas_cls)

@@ -105,19 +105,19 @@ def render(spec: dict[str, Any], out_pdf: pathlib.Path) -> None:
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
     renderer = spec.get("renderer") or "reportlab"
     if spec.get("shape") in ("multi", "rotated", "scan") or spec.get("keep_docx"):
-        from pipeline.synth.shapes import render_shape
+        from tests.synth.shapes import render_shape
 
         render_shape(spec, out_pdf, render)
     elif renderer == "reportlab":
-        from pipeline.synth.layout_reportlab import render_reportlab
+        from tests.synth.layout_reportlab import render_reportlab
 
         render_reportlab(spec, out_pdf)
     elif renderer == "bulletin":
-        from pipeline.synth.layout_bulletin import render_bulletin
+        from tests.synth.layout_bulletin import render_bulletin
 
         render_bulletin(spec, out_pdf)
     elif renderer == "docx":
-        from pipeline.synth.layout_docx import render_docx
+        from tests.synth.layout_docx import render_docx
 
         render_docx(spec, out_pdf)
     else:
