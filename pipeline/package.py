@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.parts import CURRENT, GEN_DIR, Generation
 from pipeline.schema import SCHEMA_DIR, TABLE_ORDER, load
 
 ROOT = SCHEMA_DIR.parent
@@ -35,8 +36,13 @@ def _field(f: dict) -> dict:
     return out
 
 
-def datapackage() -> dict:
-    """A Frictionless Data Package describing every table in the output folder."""
+def datapackage(gen: Generation | None = None) -> dict:
+    """A Frictionless Data Package describing every table in the output folder.
+
+    Each table is one resource whose path lists its part files in the generation `gen`
+    (paths relative to the output folder, "gen/000007/documents/2022-2023.<hash>.parquet"):
+    the package names one consistent state, kept until the run after next.
+    """
     resources = []
     for name in TABLE_ORDER:
         raw = _raw(name)
@@ -51,7 +57,7 @@ def datapackage() -> dict:
         resources.append({
             "name": name,
             "type": "table",
-            "path": raw["path"],
+            "path": _paths(gen, name) if gen is not None else f"{CURRENT}/{load(name).name}",
             "format": "parquet",
             "mediatype": PARQUET_MEDIATYPE,
             "description": raw.get("description", ""),
@@ -67,11 +73,17 @@ def datapackage() -> dict:
     }
 
 
-def write_datapackage(out_dir: Path) -> bool:
-    """Write datapackage.json beside the tables; False when it is already up to date."""
+def _paths(gen: Generation, name: str) -> str | list[str]:
+    files = [f"{GEN_DIR}/{gen.path.name}/{p.relative_to(gen.path).as_posix()}" for p in gen.files(name)]
+    return files[0] if len(files) == 1 else files
+
+
+def write_datapackage(out_dir: Path, gen: Generation) -> bool:
+    """Write datapackage.json beside the generations, naming `gen`'s parts (after the switch
+    to it: until then it names the previous generation, which is kept); False when unchanged."""
     from pipeline.store import write_text
 
-    return write_text(out_dir / "datapackage.json", json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n")
+    return write_text(out_dir / "datapackage.json", json.dumps(datapackage(gen), indent=2, ensure_ascii=False) + "\n")
 
 
 def tables_markdown() -> str:
@@ -80,7 +92,8 @@ def tables_markdown() -> str:
         "# Data dictionary",
         "",
         "Generated from `schemas/*.json` by `schv docs` (a test fails when it is out of date).",
-        "Load any table with `pandas.read_parquet(\"processed/<table>.parquet\")`; offsets",
+        "Load any table with `pandas.read_parquet(\"processed/current/<table>\")` (a folder of parts,",
+        "one per session; see the README on reading several tables from one state); offsets",
         "(`char_start`, `char_end`) slice `documents.question_text` or `answer_text` by `part`.",
         "",
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -12,13 +11,13 @@ import sys
 import time
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
-from conftest import SAMPLES, load_spec
+from conftest import SAMPLES, load_spec, table_digest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from pipeline.executors import Task, run_local
+from pipeline.parts import current, read_table
 from pipeline.run import RunOptions, extract
 from pipeline.synth import render
 
@@ -49,7 +48,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _digests(out: Path) -> dict[str, str]:
-    return {t: hashlib.sha256((out / f"{t}.parquet").read_bytes()).hexdigest() for t in TABLES}
+    return {t: table_digest(out, t) for t in TABLES}
 
 
 def test_one_and_two_workers_give_identical_bytes(corpus: Path, tmp_path: Path) -> None:
@@ -57,7 +56,7 @@ def test_one_and_two_workers_give_identical_bytes(corpus: Path, tmp_path: Path) 
     extract(corpus, tmp_path / "two", options=RunOptions(workers=2))
     extract(corpus, tmp_path / "inproc", options=RunOptions(in_process=True))
     assert _digests(tmp_path / "one") == _digests(tmp_path / "two") == _digests(tmp_path / "inproc")
-    assert pq.read_table(tmp_path / "one" / "documents.parquet").num_rows == 12
+    assert read_table(tmp_path / "one", "documents").num_rows == 12
 
 
 def test_dask_local_cluster_matches_local_run(corpus: Path, tmp_path: Path) -> None:
@@ -68,8 +67,8 @@ def test_dask_local_cluster_matches_local_run(corpus: Path, tmp_path: Path) -> N
         summary = extract(corpus, tmp_path / "dask", options=RunOptions(scheduler=cluster.scheduler_address))
     assert summary.processed == 13
     for t in TABLES:
-        a = pq.read_table(tmp_path / "local" / f"{t}.parquet").to_pylist()
-        b = pq.read_table(tmp_path / "dask" / f"{t}.parquet").to_pylist()
+        a = read_table(tmp_path / "local", t).to_pylist()
+        b = read_table(tmp_path / "dask", t).to_pylist()
         assert a == b, t
 
 
@@ -81,7 +80,7 @@ def test_dask_scheduler_from_environment(corpus: Path, tmp_path: Path) -> None:
         proc = schv("extract", "--raw", str(corpus), "--out", str(tmp_path / "out"), env=env)
     assert proc.returncode == 1, proc.stderr  # bad.pdf failed, the rest done
     assert "Dask cluster" in proc.stderr
-    assert pq.read_table(tmp_path / "out" / "documents.parquet").num_rows == 12
+    assert read_table(tmp_path / "out", "documents").num_rows == 12
 
 
 def _hang_on_second(path: Path, source_file: str, sha: str | None, work_dir: Path | None = None):
@@ -99,11 +98,11 @@ def test_timeout_fails_only_that_file(corpus: Path, tmp_path: Path, monkeypatch:
     started = time.monotonic()
     summary = extract(corpus, tmp_path / "out", options=RunOptions(workers=2, timeout=2))
     assert time.monotonic() - started < 30
-    errors = {e["source_file"]: e for e in pq.read_table(tmp_path / "out" / "errors.parquet").to_pylist()}
+    errors = {e["source_file"]: e for e in read_table(tmp_path / "out", "errors").to_pylist()}
     assert summary.failed == 2 and set(errors) == {"sv301.pdf", "bad.pdf"}
     assert errors["sv301.pdf"]["error_type"] == "timeout"
     assert "longer than 2 s" in errors["sv301.pdf"]["message"]
-    assert pq.read_table(tmp_path / "out" / "documents.parquet").num_rows == 11
+    assert read_table(tmp_path / "out", "documents").num_rows == 11
 
 
 def _crash_on_second(path: Path, source_file: str, sha: str | None, work_dir: Path | None = None):
@@ -175,7 +174,7 @@ def test_sigkill_mid_run_loses_nothing(corpus: Path, tmp_path: Path) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         for t in TABLES:  # every table is a complete Parquet file at every moment
-            pq.read_table(out / f"{t}.parquet")
+            read_table(out, t)
         if _digests(out) != before:
             break  # a run got as far as writing: its tables are complete ones
     final = schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2")
@@ -196,7 +195,7 @@ def test_four_hundred_pages(tmp_path: Path) -> None:
     c.save()
     render(load_spec(SAMPLES / "sv303-2022-2023.json"), raw / "good.pdf")
     summary = extract(raw, tmp_path / "out", options=RunOptions(workers=2))
-    errors = pq.read_table(tmp_path / "out" / "errors.parquet").to_pylist()
+    errors = read_table(tmp_path / "out", "errors").to_pylist()
     assert [(e["source_file"], e["error_type"]) for e in errors] == [("long.pdf", "not_written_question")]
     assert summary.rows["documents"] == 1
 
@@ -227,9 +226,9 @@ def test_renamed_failed_file_keeps_its_error(tmp_path: Path) -> None:
     (raw / "a.pdf").rename(raw / "b.pdf")
     summary = extract(raw, out, options=RunOptions(workers=1))
     assert summary.failed == 1 and summary.processed == 0
-    errors = pq.read_table(out / "errors.parquet").to_pylist()
+    errors = read_table(out, "errors").to_pylist()
     assert [(e["source_file"], e["error_type"]) for e in errors] == [("b.pdf", "not_pdf")]
-    files = pq.read_table(out / "files.parquet").to_pylist()
+    files = read_table(out, "files").to_pylist()
     assert [(f["source_file"], f["status"], f["doc_ids"], f["questions"]) for f in files] == [("b.pdf", "error", [], 0)]
 
 
@@ -237,7 +236,7 @@ def test_damaged_table_makes_the_next_run_redo_the_documents(corpus: Path, tmp_p
     out = tmp_path / "out"
     extract(corpus, out, options=RunOptions(workers=2))
     want = _digests(out)
-    (out / "amounts.parquet").write_bytes(b"not parquet any more")
+    current(out).files("amounts")[0].write_bytes(b"not parquet any more")
     summary = extract(corpus, out, options=RunOptions(workers=2))
     assert summary.processed == 13
     assert _digests(out) == want
@@ -252,7 +251,7 @@ def test_transient_failures_are_retried(corpus: Path, tmp_path: Path, monkeypatc
     monkeypatch.undo()
     summary = extract(corpus, out, options=RunOptions(workers=2))
     assert summary.processed == 1  # only the file that timed out
-    assert pq.read_table(out / "documents.parquet").num_rows == 12
+    assert read_table(out, "documents").num_rows == 12
 
 
 def test_unlistable_folder_stops_the_run_instead_of_removing_rows(corpus: Path, tmp_path: Path) -> None:

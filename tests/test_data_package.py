@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.package import TABLES_MD, datapackage, tables_markdown
+from pipeline.parts import current
 from pipeline.run import RunOptions, extract
 from pipeline.schema import TABLE_ORDER, load
 
@@ -43,11 +44,15 @@ def test_data_dictionary_names_every_column() -> None:
 
 def test_datapackage_is_written_and_matches_schemas(processed: Path) -> None:
     pkg = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
-    assert pkg == json.loads(json.dumps(datapackage()))
+    gen = current(processed)
+    assert pkg == json.loads(json.dumps(datapackage(gen)))
     assert [r["name"] for r in pkg["resources"]] == list(TABLE_ORDER)
     for r in pkg["resources"]:
-        assert (processed / r["path"]).exists()
+        paths = r["path"] if isinstance(r["path"], list) else [r["path"]]
+        assert [processed / p for p in paths] == [processed / "gen" / gen.path.name / f.relative_to(gen.path) for f in gen.files(r["name"])]
+        assert all((processed / p).exists() for p in paths)
         assert r["schema"]["primaryKey"] == list(load(r["name"]).primary_key)
+    assert isinstance(pkg["resources"][0]["path"], list)  # documents of several sessions: a part each
 
 
 def test_frictionless_validate_passes(processed: Path) -> None:
