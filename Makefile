@@ -52,4 +52,4 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check pipeline tests
 
 clean:
-	rm -rf $(VENV) $(OUT)/*.parquet $(OUT)/.work
+	rm -rf $(VENV) $(OUT)/*.parquet $(OUT)/.work $(OUT)/gen $(OUT)/current $(OUT)/datapackage.json

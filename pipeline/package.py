@@ -39,9 +39,12 @@ def _field(f: dict) -> dict:
 def datapackage(gen: Generation | None = None) -> dict:
     """A Frictionless Data Package describing every table in the output folder.
 
-    Each table is one resource whose path lists its part files in the generation `gen`
-    (paths relative to the output folder, "gen/000007/documents/2022-2023.<hash>.parquet"):
-    the package names one consistent state, kept until the run after next.
+    Each table is one resource of the generation `gen` (paths relative to the output
+    folder): `path` is the table's folder, "gen/000007/documents", which frictionless
+    (through pyarrow) reads whole, and `parts` lists its files. Frictionless reads only
+    the first file of a multipart (`path` list) Parquet resource, so its foreign-key and
+    primary-key checks would miss the other parts. The package names one consistent
+    state, kept until the run after next.
     """
     resources = []
     for name in TABLE_ORDER:
@@ -57,7 +60,8 @@ def datapackage(gen: Generation | None = None) -> dict:
         resources.append({
             "name": name,
             "type": "table",
-            "path": _paths(gen, name) if gen is not None else f"{CURRENT}/{load(name).name}",
+            "path": f"{GEN_DIR}/{gen.path.name}/{load(name).name}" if gen is not None else f"{CURRENT}/{load(name).name}",
+            "parts": _parts(gen, name) if gen is not None else [],
             "format": "parquet",
             "mediatype": PARQUET_MEDIATYPE,
             "description": raw.get("description", ""),
@@ -73,9 +77,8 @@ def datapackage(gen: Generation | None = None) -> dict:
     }
 
 
-def _paths(gen: Generation, name: str) -> str | list[str]:
-    files = [f"{GEN_DIR}/{gen.path.name}/{p.relative_to(gen.path).as_posix()}" for p in gen.files(name)]
-    return files[0] if len(files) == 1 else files
+def _parts(gen: Generation, name: str) -> list[str]:
+    return [f"{GEN_DIR}/{gen.path.name}/{p.relative_to(gen.path).as_posix()}" for p in gen.files(name)]
 
 
 def write_datapackage(out_dir: Path, gen: Generation) -> bool:

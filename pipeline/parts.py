@@ -215,8 +215,12 @@ def _switch(out_dir: Path, target: Path) -> None:
 
 def prune(out_dir: Path) -> None:
     """Remove generations other than the current one and the one before it (a reader may
-    still be reading that), and whatever killed runs left half-written."""
+    still be reading that), whatever killed runs left half-written, and the one-file
+    tables (`<table>.parquet`) of versions before parts."""
     now = current(out_dir)
+    if now is not None:
+        for name in TABLE_ORDER:
+            (Path(out_dir) / f"{load(name).name}.parquet").unlink(missing_ok=True)
     gens = Path(out_dir) / GEN_DIR
     if now is None or not gens.is_dir():
         return

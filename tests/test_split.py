@@ -141,7 +141,7 @@ def test_batch_keeps_every_question_of_a_file_through_reruns_renames_and_removal
         docs = read_table(out, "documents").to_pylist()
         files = read_table(out, "files").to_pylist()
         return (
-            [(d["doc_id"], d["source_file"], d["ordinal"], d["number"]) for d in docs],
+            sorted((d["doc_id"], d["source_file"], d["ordinal"], d["number"]) for d in docs),  # parts: by session, then doc_id
             [(f["source_file"], f["questions"], f["doc_ids"]) for f in files],
         )
 
