@@ -341,9 +341,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--b-every", type=int, default=4, help="baseline B on every Nth document (pdfplumber is slow)")
     ap.add_argument("--rerun-files", type=int, default=1000)
     ap.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
-    args = ap.parse_args(argv)
-    run(Path(args.corpus), args.docs, args.reps, args.b_every, args.rerun_files, Path(args.results))
-    return 0
+    ap.add_argument("--archive", action="store_true", help="only the archive measure (pipeline.bench_archive: a night on 200, 2,000, 150,000 questions)")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args, rest = ap.parse_known_args(argv[1:] if argv[:1] == ["--"] else argv)
+    from pipeline import bench_archive
+
+    if not args.archive:
+        if rest:
+            ap.error(f"unrecognized arguments: {' '.join(rest)}")
+        run(Path(args.corpus), args.docs, args.reps, args.b_every, args.rerun_files, Path(args.results))
+    return bench_archive.main(rest)
 
 
 if __name__ == "__main__":

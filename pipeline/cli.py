@@ -83,7 +83,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from pipeline.bench import main as bench_main
 
-    return bench_main(args.rest)
+    return bench_main((["--archive"] if args.archive else []) + args.rest)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("docs", help="regenerate docs/tables.md from schemas/")
     p.set_defaults(func=cmd_docs)
     p = sub.add_parser("bench", help="benchmark against the raw extractors (see `schv bench -- --help`)")
+    p.add_argument("--archive", action="store_true", help="only the archive measure: a night on 200, 2,000 and 150,000 questions")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_bench)
     try:

@@ -157,9 +157,11 @@ def write_generation(out_dir: Path, touched: dict[str, dict[str, pa.Table]], *, 
         parts = dict(base.parts(name)) if base is not None else {}
         new = touched.get(name, {})
         for key, table in new.items():
-            parts.pop(key, None)
+            was = parts.pop(key, None)
             if table.num_rows:
                 parts[key] = _part_entry(folder, key, table, payload)
+                if was is not None and was["file"] == parts[key]["file"]:
+                    del payload[was["file"]]  # the same bytes: linked, not written again
         if len(parts) > 1 or (parts and EMPTY_KEY not in parts):
             parts.pop(EMPTY_KEY, None)
         if not parts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -19,6 +20,7 @@ from reportlab.pdfgen import canvas
 from pipeline.executors import Task, run_local
 from pipeline.parts import current, read_table
 from pipeline.run import RunOptions, extract
+from pipeline.schema import TABLE_ORDER
 from pipeline.synth import render
 
 TABLES = ("documents", "items", "dates", "amounts", "article_refs", "doc_refs", "errors", "files", "pages", "footnotes")
@@ -167,20 +169,119 @@ def test_sigkill_mid_run_loses_nothing(corpus: Path, tmp_path: Path) -> None:
     for p in keep.iterdir():
         shutil.move(p, raw / p.name)
     before = _digests(out)
-    for delay in (0.5, 1.5, 2.5, 3.5):
+    rng = random.Random(13)
+    for delay in (0.5, 1.5, 2.5, 3.5, *(rng.uniform(0.3, 6.0) for _ in range(4))):
         proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", "--raw", str(raw), "--out", str(out), "--workers", "2"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        for t in TABLES:  # every table is a complete Parquet file at every moment
-            read_table(out, t)
+        _assert_consistent(out)  # one complete generation at every moment
         if _digests(out) != before:
-            break  # a run got as far as writing: its tables are complete ones
+            break  # a run got as far as switching: its generation is a complete one
     final = schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2")
     assert final.returncode == 1, final.stderr  # only bad.pdf fails; the lock was not left stale
     assert _digests(out) == _digests(reference)
     assert not list((out / ".work").glob("journal-*.pkl"))
+
+
+def _assert_consistent(out: Path) -> dict[str, int]:
+    """The generation `current` points to, read as a reader does: every table readable, row
+    counts as its manifest says, every doc_id of every table in its documents."""
+    gen = current(out)
+    assert gen is not None
+    ids = set(read_table(out, "documents", ["doc_id"], gen=gen)["doc_id"].to_pylist())
+    counts = {}
+    for t in TABLE_ORDER:
+        table = read_table(out, t, gen=gen)
+        assert table is not None and table.num_rows == gen.rows(t), t
+        if "doc_id" in table.column_names:
+            assert set(table["doc_id"].to_pylist()) <= ids, t
+        counts[t] = table.num_rows
+    return counts
+
+
+READER = """
+import json, sys, time
+from pathlib import Path
+import pandas as pd
+out, stop = Path(sys.argv[1]), Path(sys.argv[2])
+seen, reads = set(), 0
+while not stop.exists():
+    state = (out / "current").resolve()
+    if not (state / "manifest.json").exists():
+        continue
+    manifest = json.loads((state / "manifest.json").read_text())
+    docs = pd.read_parquet(state / "documents", columns=["doc_id"])
+    ids = set(docs.doc_id)
+    for t in ("dates", "amounts", "items", "pages", "doc_refs"):
+        rows = pd.read_parquet(state / t, columns=["doc_id"])
+        assert set(rows.doc_id) <= ids, (t, state)
+        assert len(rows) == manifest["tables"][t]["rows"], (t, state)
+    assert len(docs) == manifest["tables"]["documents"]["rows"]
+    seen.add(manifest["generation"])
+    reads += 1
+print(json.dumps({"generations": sorted(seen), "reads": reads}))
+"""
+
+
+def test_readers_during_runs_see_one_state(corpus: Path, tmp_path: Path) -> None:
+    """A reader that resolves `current` once per read, looping while runs add files, removes
+    files and a kill happen: never a table of one run with another run's."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    files = sorted(corpus.glob("sv*.pdf"))
+    for p in files[:4]:
+        shutil.copy(p, raw / p.name)
+    extract(raw, out, options=RunOptions(workers=1))
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(out), str(stop)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for p in files[4:8]:  # runs that add
+            shutil.copy(p, raw / p.name)
+            assert schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2").returncode == 0
+        (raw / files[0].name).unlink()  # a run that removes
+        assert schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2").returncode == 0
+        shutil.copy(files[8], raw / files[8].name)  # a run killed at some moment
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", "--raw", str(raw), "--out", str(out), "--workers", "2"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(random.Random(5).uniform(1.0, 4.0))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2").returncode == 0
+    finally:
+        stop.touch()
+        stdout, stderr = reader.communicate(timeout=120)
+    assert reader.returncode == 0, stderr[-3000:]
+    report = json.loads(stdout)
+    assert report["reads"] > 0 and len(report["generations"]) >= 3, report
+    assert _assert_consistent(out)["documents"] == 8
+    # The generation before the current one is kept for readers, older ones are gone.
+    assert len(list((out / "gen").iterdir())) == 2
+
+
+def test_removed_and_readded_files_give_identical_parts(corpus: Path, tmp_path: Path) -> None:
+    """Parts of sessions a run did not touch are the previous files (hard links); removing
+    a file and adding it back gives byte-identical tables, the same as a fresh run."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(corpus, raw)
+    extract(raw, out, options=RunOptions(workers=2))
+    want = _digests(out)
+    first = current(out)
+    shutil.move(raw / "sv305.pdf", tmp_path / "sv305.pdf")
+    summary = extract(raw, out, options=RunOptions(workers=2))
+    assert summary.removed == 1 and summary.rows["documents"] == 11
+    second = current(out)
+    assert second.number == first.number + 1
+    assert "documents" in summary.written and "files" in summary.written and "errors" not in summary.written
+    for t in TABLE_ORDER:  # untouched parts: the same inode as the previous generation's
+        unchanged = {p["file"] for p in first.manifest["tables"][t]["parts"]} & {p["file"] for p in second.manifest["tables"][t]["parts"]}
+        for f in unchanged:
+            assert os.path.samefile(first.path / f, second.path / f), f
+    shutil.move(tmp_path / "sv305.pdf", raw / "sv305.pdf")
+    extract(raw, out, options=RunOptions(workers=2))
+    assert _digests(out) == want
+    assert not (out / "gen" / first.path.name).exists()  # two generations back: pruned
 
 
 def test_four_hundred_pages(tmp_path: Path) -> None:
