@@ -51,12 +51,30 @@ def _is_written_question_number(refs: pa.Table) -> pa.ChunkedArray:
     return pc.fill_null(pc.and_(pc.equal(refs["ref_type"], "written_question"), pc.match_substring_regex(refs["number"], r"^[0-9]+$")), False)
 
 
-def referenced_numbers(refs: pa.Table) -> pa.Table:
-    """doc_id and question number (int64) of the references to written questions: which
-    references a new or removed question could change the target of."""
-    refs = refs.select(["doc_id", "ref_type", "number"])
+def affected_refs(refs: pa.Table, docs: pa.Table, changed: pa.Table) -> pa.Array:
+    """doc_ids of the questions holding a reference whose target a new or removed question
+    (`changed`: session, minister, number) may change. In Arrow down to the references with
+    such a number; those few are checked key by key."""
     refs = refs.filter(_is_written_question_number(refs))
-    return pa.table({"doc_id": refs["doc_id"], "number": pc.cast(refs["number"], pa.int64())})
+    refs = refs.filter(pc.is_in(pc.cast(refs["number"], pa.int64()), value_set=pc.unique(pc.cast(changed["number"], pa.int64()))))
+    if not refs.num_rows:
+        return pa.array([], pa.string())
+    meta = docs.select(["doc_id", "session", "minister"])
+    src = {d["doc_id"]: d for d in meta.filter(pc.is_in(meta["doc_id"], value_set=pc.unique(refs["doc_id"]))).to_pylist()}
+    wanted = set(zip(*changed.select(["session", "minister", "number"]).to_pydict().values(), strict=True))
+    hit = [key in wanted for key in lookup_keys(refs, src)]
+    return pc.unique(refs.filter(pa.array(hit, pa.bool_()))["doc_id"])
+
+
+def lookup_keys(refs: pa.Table, src: dict[str, dict]) -> list[tuple]:
+    """(session, minister, number) each reference to a written question looks for; `refs`
+    holds only such references, `src` the referring questions' session and minister."""
+    keys = []
+    for r, number in zip(refs.select(["doc_id", "session", "date"]).to_pylist(), pc.cast(refs["number"], pa.int64()).to_pylist(), strict=True):
+        s = src.get(r["doc_id"], {})
+        session = r["session"] or (session_of(r["date"]) if r["date"] else None) or s.get("session")
+        keys.append((session, s.get("minister"), number))
+    return keys
 
 
 def resolve_targets(docs: pa.Table, refs: pa.Table) -> pa.Table:
@@ -81,10 +99,8 @@ def resolve_targets(docs: pa.Table, refs: pa.Table) -> pa.Table:
         for d in hits_of.to_pylist():
             index.setdefault((d["session"], d["minister"], d["number"]), []).append(d["doc_id"])
         found: list[str | None] = []
-        for r, number in zip(cand.to_pylist(), numbers.to_pylist(), strict=True):
-            s = src.get(r["doc_id"], {})
-            session = r["session"] or (session_of(r["date"]) if r["date"] else None) or s.get("session")
-            hits = index.get((session, s.get("minister"), number), [])
+        for r, key in zip(cand.to_pylist(), lookup_keys(cand, src), strict=True):
+            hits = index.get(key, [])
             found.append(hits[0] if len(hits) == 1 and hits[0] != r["doc_id"] else None)
         targets = pc.replace_with_mask(targets, mask.combine_chunks(), pa.array(found, pa.string()))
     i = refs.schema.get_field_index("target_doc_id")

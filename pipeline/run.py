@@ -26,7 +26,7 @@ from filelock import FileLock, Timeout
 from pipeline import __version__, executors, parts
 from pipeline.document import DocResult, file_sha256
 from pipeline.entities import ENTITY_TABLES
-from pipeline.merge import merge, referenced_numbers, resolve_targets, sort_by_key, with_paths
+from pipeline.merge import affected_refs, merge, resolve_targets, sort_by_key, with_paths
 from pipeline.package import write_datapackage
 from pipeline.schema import TABLE_ORDER, SchemaError, load, to_arrow, validate
 from pipeline.store import Journal, clear_work, load_journals, work_dir
@@ -396,14 +396,13 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     moved = [sha for sha in ok - new_shas if sorted(paths[sha]) != sorted(old_paths.get(sha, []))]
     if moved:
         touched |= _keys_of(kept.filter(pc.is_in(kept["sha256"], value_set=pa.array(moved, pa.string()))))
-    numbers = pc.unique(pa.concat_arrays([dropped["number"].combine_chunks(), new_docs["number"].combine_chunks()]).drop_null())
-    if p.old is not None and len(numbers):
-        refs = parts.read_table(out_dir, "doc_refs", ["doc_id", "ref_type", "number"], gen=p.old)
+    changed = pa.concat_tables([dropped.select(["session", "minister", "number"]), new_docs.select(["session", "minister", "number"])])
+    changed = changed.filter(pc.and_(pc.is_valid(changed["number"]), pc.is_valid(changed["session"])))
+    if p.old is not None and changed.num_rows:
+        refs = parts.read_table(out_dir, "doc_refs", ["doc_id", "ref_type", "number", "session", "date"], gen=p.old)
         if refs is None:
             raise OSError(f"cannot read doc_refs of {p.old.path}")
-        cited = referenced_numbers(refs)
-        cited = cited.filter(pc.is_in(cited["number"], value_set=pc.cast(numbers, pa.int64())))
-        touched |= _keys_of(kept, pc.unique(cited["doc_id"]))
+        touched |= _keys_of(kept, affected_refs(refs, kept, changed))
 
     drop_ids = dropped["doc_id"].combine_chunks()
     known = index["doc_id"].combine_chunks()
