@@ -66,4 +66,4 @@ lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check pipeline tests
 
 clean:
-	rm -rf $(VENV) $(OUT)/*.parquet $(OUT)/.work
+	rm -rf $(VENV) $(OUT)/*.parquet $(OUT)/.work $(OUT)/gen $(OUT)/current $(OUT)/datapackage.json

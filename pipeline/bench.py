@@ -345,13 +345,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--b-every", type=int, default=4, help="baseline B on every Nth document (pdfplumber is slow)")
     ap.add_argument("--rerun-files", type=int, default=1000)
     ap.add_argument("--results", default=str(DEFAULT_RESULTS), help="where the results go (default bench/results.json, not tracked)")
-    return ap.parse_args(argv)
+    ap.add_argument("--archive", action="store_true", help="only the archive measure (pipeline.bench_archive: a night on 200, 2,000, 150,000 questions)")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args, rest = ap.parse_known_args(argv[1:] if argv[:1] == ["--"] else argv)
+    if rest and not args.archive:
+        ap.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.archive_args = rest[1:] if rest[:1] == ["--"] else rest  # options of pipeline.bench_archive (--sizes, --workers)
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The corpus measure, then the archive measure (only the latter with --archive)."""
+    from pipeline import bench_archive
+
     args = parse_args(argv)
-    run(Path(args.corpus), args.docs, args.reps, args.b_every, args.rerun_files, Path(args.results))
-    return 0
+    if not args.archive:
+        run(Path(args.corpus), args.docs, args.reps, args.b_every, args.rerun_files, Path(args.results))
+    return bench_archive.main(args.archive_args)
 
 
 if __name__ == "__main__":

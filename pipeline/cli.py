@@ -56,14 +56,14 @@ def _checkpointed(out_dir: Path) -> int:
 
 def _log_failures(out_dir: Path) -> None:
     """Every failed file at WARNING with its reason: the first FAILURES_LISTED, then a count."""
-    from pipeline.store import read_table, table_path
+    from pipeline.parts import CURRENT, read_table
 
     errors = read_table(out_dir, "errors")
     rows = errors.to_pylist() if errors is not None else []
     for e in rows[:FAILURES_LISTED]:
         log.warning("failed: %s (%s, %s): %s", e["source_file"], e["stage"], e["error_type"], e["message"])
     if len(rows) > FAILURES_LISTED:
-        log.warning("... and %d more failed files: see %s", len(rows) - FAILURES_LISTED, table_path(out_dir, "errors"))
+        log.warning("... and %d more failed files: see the errors table in %s", len(rows) - FAILURES_LISTED, out_dir / CURRENT / "errors")
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -116,11 +116,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.parts import current
     from pipeline.report import write_report
-    from pipeline.store import table_path
 
     out = _folder(args.out, "output folder")
-    if not table_path(out, "documents").exists():
+    if current(out) is None:
         raise CannotRun(f"no tables in {out}: run `schv extract --out {out}` first")
     print(f"written {write_report(out)}")
     return 0
@@ -137,7 +137,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from pipeline.bench import main as bench_main
 
-    return bench_main(args.rest)
+    return bench_main((["--archive"] if args.archive else []) + args.rest)
 
 
 def _global_options(parser: argparse.ArgumentParser, *, subcommand: bool) -> None:
@@ -183,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="processed", help="folder of output tables (default: processed)")
     command("docs", "regenerate docs/tables.md from schemas/", cmd_docs)
     p = command("bench", "benchmark against the raw extractors (see `schv bench -- --help`)", cmd_bench)
+    p.add_argument("--archive", action="store_true", help="only the archive measure: a night on 200, 2,000 and 150,000 questions")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.parts import CURRENT, GEN_DIR, Generation
 from pipeline.schema import SCHEMA_DIR, TABLE_ORDER, load
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout: `schv docs` is a developer command
@@ -35,8 +36,16 @@ def _field(f: dict) -> dict:
     return out
 
 
-def datapackage() -> dict:
-    """A Frictionless Data Package describing every table in the output folder."""
+def datapackage(gen: Generation | None = None) -> dict:
+    """A Frictionless Data Package describing every table in the output folder.
+
+    Each table is one resource of the generation `gen` (paths relative to the output
+    folder): `path` is the table's folder, "gen/000007/documents", which frictionless
+    (through pyarrow) reads whole, and `parts` lists its files. Frictionless reads only
+    the first file of a multipart (`path` list) Parquet resource, so its foreign-key and
+    primary-key checks would miss the other parts. The package names one consistent
+    state, kept until the run after next.
+    """
     resources = []
     for name in TABLE_ORDER:
         raw = _raw(name)
@@ -51,7 +60,8 @@ def datapackage() -> dict:
         resources.append({
             "name": name,
             "type": "table",
-            "path": raw["path"],
+            "path": f"{GEN_DIR}/{gen.path.name}/{load(name).name}" if gen is not None else f"{CURRENT}/{load(name).name}",
+            "parts": _parts(gen, name) if gen is not None else [],
             "format": "parquet",
             "mediatype": PARQUET_MEDIATYPE,
             "description": raw.get("description", ""),
@@ -67,11 +77,16 @@ def datapackage() -> dict:
     }
 
 
-def write_datapackage(out_dir: Path) -> bool:
-    """Write datapackage.json beside the tables; False when it is already up to date."""
+def _parts(gen: Generation, name: str) -> list[str]:
+    return [f"{GEN_DIR}/{gen.path.name}/{p.relative_to(gen.path).as_posix()}" for p in gen.files(name)]
+
+
+def write_datapackage(out_dir: Path, gen: Generation) -> bool:
+    """Write datapackage.json beside the generations, naming `gen`'s parts (after the switch
+    to it: until then it names the previous generation, which is kept); False when unchanged."""
     from pipeline.store import write_text
 
-    return write_text(out_dir / "datapackage.json", json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n")
+    return write_text(out_dir / "datapackage.json", json.dumps(datapackage(gen), indent=2, ensure_ascii=False) + "\n")
 
 
 def tables_markdown() -> str:
@@ -80,8 +95,9 @@ def tables_markdown() -> str:
         "# Data dictionary",
         "",
         "Generated from `schemas/*.json` by `schv docs` (a test fails when it is out of date).",
-        "Load any table with `pandas.read_parquet(\"processed/<table>.parquet\", dtype_backend=\"pyarrow\")`",
-        "(the types below, exactly; DuckDB and polars read them as they are); offsets",
+        "Load any table with `pandas.read_parquet(\"processed/current/<table>\", dtype_backend=\"pyarrow\")`",
+        "(a folder of parts, one per session; the types below, exactly; DuckDB and polars read them as",
+        "they are; see the README on reading several tables from one state); offsets",
         "(`char_start`, `char_end`) slice `documents.question_text` or `answer_text` by `part`.",
         "",
     ]

@@ -13,9 +13,8 @@ import io
 from collections import Counter
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from pipeline import __version__
+from pipeline.parts import read_table
 from pipeline.store import write_text
 
 CSS = """
@@ -31,8 +30,8 @@ COLOR = "#2f6690"
 
 
 def _read(out_dir: Path, name: str) -> list[dict]:
-    path = out_dir / f"{name}.parquet"
-    return pq.read_table(path).to_pylist() if path.exists() else []
+    table = read_table(out_dir, name)
+    return table.to_pylist() if table is not None else []
 
 
 def _svg(fig) -> str:

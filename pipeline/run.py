@@ -2,9 +2,11 @@
 
 Incremental by content: a file whose size and mtime are unchanged keeps its recorded
 hash; a hash already processed by this pipeline version is not processed again. Each
-finished document is appended to a journal while the run goes, and the tables are
-rewritten once at the end, `files` last: a run killed at any moment leaves the previous
-tables readable and the next run picks up where it stopped.
+finished document is appended to a journal while the run goes; at the end the parts of
+the sessions the run touched are rewritten and the new generation switched in at once
+(pipeline.parts): a run killed at any moment leaves the previous state readable and the
+next run picks up where it stopped. Planning reads only the columns it needs, and the
+merge stays in Arrow, so a night costs what its new documents cost, not the archive.
 """
 
 from __future__ import annotations
@@ -16,18 +18,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from filelock import FileLock, Timeout
 
-from pipeline import __version__, executors
+from pipeline import __version__, executors, parts
 from pipeline.document import DocResult
 from pipeline.entities import ENTITY_TABLES
 from pipeline.errors import TRANSIENT_ERRORS, is_lasting, retry_note, with_attempts
 from pipeline.inputs import InputFile, InputUnreadable, discover, file_sha256
-from pipeline.merge import merge, resolve_targets, sort_by_key, with_paths
+from pipeline.merge import affected_refs, merge, resolve_targets, sort_by_key, with_paths
 from pipeline.package import write_datapackage
 from pipeline.progress import progress
-from pipeline.schema import TABLE_ORDER, load, to_arrow, validate
-from pipeline.store import Journal, clear_work, load_journals, read_table, work_dir, write_table
+from pipeline.schema import TABLE_ORDER, SchemaError, load, to_arrow, validate
+from pipeline.store import Journal, clear_work, load_journals, work_dir
 
 # TRANSIENT_ERRORS and the input listing live in pipeline.errors and pipeline.inputs; kept importable from here.
 __all__ = ["TRANSIENT_ERRORS", "InputFile", "InputUnreadable", "RunOptions", "Summary", "discover", "extract", "status"]
@@ -64,11 +67,20 @@ class Summary:
         ]
 
 
-def _previous(out_dir: Path) -> dict[str, dict]:
-    files = read_table(out_dir, "files")
-    if files is None:
+PREVIOUS_COLUMNS = ["source_file", "size", "mtime_ns", "sha256", "warnings", "status", "pipeline_version"]
+# What planning needs of the old documents: which file each question came from, and what
+# reference resolution looks up.
+INDEX_COLUMNS = ["doc_id", "sha256", "ordinal", "session", "minister", "number"]
+
+
+def _previous(out_dir: Path, gen: parts.Generation | None = None) -> dict[str, dict]:
+    """Last run's `files` rows by source_file (without doc_ids: those are in documents)."""
+    files = parts.read_table(out_dir, "files", PREVIOUS_COLUMNS, gen=gen)
+    if files is None or not files.num_rows:
         return {}
-    return {r["source_file"]: r for r in files.to_pylist()}
+    cols = files.to_pydict()
+    names = list(cols)
+    return {row[0]: dict(zip(names, row, strict=True)) for row in zip(*cols.values(), strict=True)}
 
 
 @dataclass(frozen=True)
@@ -137,16 +149,6 @@ def extract(raw_dir: Path, out_dir: Path, *, force: bool = False, options: RunOp
         lock.release()
 
 
-def _old_tables_usable(old_tables: dict[str, pa.Table | None]) -> bool:
-    """Whether rows of unchanged documents can be carried over: every table readable and of
-    the declared types (a schema comparison, not a conversion of every row)."""
-    if old_tables["documents"] is None:
-        return False
-    for name, table in old_tables.items():
-        want = load(name).arrow()
-        if table is None or [(f.name, f.type) for f in table.schema] != [(f.name, f.type) for f in want]:
-            return False
-    return True
 
 
 @dataclass
@@ -155,9 +157,10 @@ class Plan:
 
     inputs: list[InputFile]
     previous: dict[str, dict]  # last run's `files` rows by source_file
-    old_tables: dict[str, pa.Table | None]
+    old: parts.Generation | None  # the state this run builds on; None: nothing carried over
+    index: pa.Table  # INDEX_COLUMNS of the old documents (empty when old is None)
     old_docs: dict[str, list[str]]  # content hash -> its questions' doc_ids in the old tables, in file order
-    old_errors: dict[str, dict]  # content hash -> its lasting error row
+    old_errors: pa.Table  # lasting error rows of the old state, one per content hash
     tried: dict[str, dict]  # content hash -> its last error row, lasting or not (attempts)
     done: set[str]  # content hashes whose outcome this version already has on disk
     todo: list[InputFile]  # one file per content hash to process
@@ -177,46 +180,66 @@ def _hash_changed(inputs: list[InputFile], previous: dict[str, dict]) -> None:
                 f.sha256 = None
 
 
-def _docs_by_sha(documents: pa.Table | None) -> dict[str, list[str]]:
-    if documents is None or not documents.num_rows:
+def _docs_by_sha(index: pa.Table) -> dict[str, list[str]]:
+    if not index.num_rows:
         return {}
-    out: dict[str, list[tuple[int, str]]] = {}
-    cols = documents.select(["sha256", "ordinal", "doc_id"]).to_pydict()
-    for sha, ordinal, doc_id in zip(cols["sha256"], cols["ordinal"], cols["doc_id"], strict=True):
-        out.setdefault(sha, []).append((ordinal, doc_id))
-    return {sha: [d for _, d in sorted(docs)] for sha, docs in out.items()}
+    t = index.select(["sha256", "ordinal", "doc_id"]).sort_by([("sha256", "ascending"), ("ordinal", "ascending")])
+    g = t.group_by("sha256", use_threads=False).aggregate([("doc_id", "list")])
+    return dict(zip(g["sha256"].to_pylist(), g["doc_id_list"].to_pylist(), strict=True))
+
+
+def _lasting_errors(errors: pa.Table | None) -> pa.Table:
+    """Error rows that say something about the file itself, the first path's per content hash."""
+    if errors is None or not errors.num_rows:
+        return load("errors").arrow().empty_table()
+    # One row per failed file, not per question: judged row by row by pipeline.errors' rule.
+    rows = errors.select(["sha256", "error_type", "attempts"]).to_pylist()
+    lasting = pa.array([bool(r["sha256"]) and is_lasting(r) for r in rows], pa.bool_())
+    e = errors.filter(lasting).sort_by("source_file")
+    first = e.append_column("_i", pa.array(range(e.num_rows), pa.int64())).group_by("sha256", use_threads=False).aggregate([("_i", "min")])
+    return e.take(first["_i_min"])
+
+
+def _last_failures(errors: pa.Table | None) -> dict[str, dict]:
+    """The last failure of each content hash, lasting or not: repeated crashes count on."""
+    tried: dict[str, dict] = {}
+    if errors is not None:
+        for r in errors.filter(pc.is_valid(errors["sha256"])).to_pylist():
+            tried.setdefault(r["sha256"], r)
+    return tried
 
 
 def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
     """Step 1: which files are new, changed, done or removed, and what is left to process."""
     inputs = discover(raw_dir)
-    previous = _previous(out_dir)
+    gen = parts.current(out_dir)
+    previous = _previous(out_dir, gen)
     summary.seen = len(inputs)
     summary.removed = len(set(previous) - {f.source_file for f in inputs})
     _hash_changed(inputs, previous)
 
-    old_tables = {t: read_table(out_dir, t) for t in (*DOC_TABLES, "errors")}
-    usable = not force and _old_tables_usable(old_tables)
-    old_docs = _docs_by_sha(old_tables["documents"]) if usable else {}
-    old_errors: dict[str, dict] = {}
-    tried: dict[str, dict] = {}  # the last failure of these bytes, to count repeated crashes
-    if old_tables["errors"] is not None:
-        for r in old_tables["errors"].to_pylist():
-            if r["sha256"]:
-                tried.setdefault(r["sha256"], r)
-            if usable and r["sha256"] and is_lasting(r):
-                old_errors.setdefault(r["sha256"], r)
+    old = gen if not force and gen is not None and parts.schemas_match(gen) else None
+    index = parts.read_table(out_dir, "documents", INDEX_COLUMNS, gen=old) if old else None
+    # Errors are read even when nothing is carried over (--force): repeated crashes count on.
+    errors = parts.read_table(out_dir, "errors", gen=gen) if gen else None
+    if index is None or errors is None:
+        old = None
+        index = pa.schema([load("documents").arrow().field(c) for c in INDEX_COLUMNS]).empty_table()
+    old_docs = _docs_by_sha(index)
+    old_errors = _lasting_errors(errors if old else None)
+    error_shas = set(old_errors["sha256"].to_pylist())
+    tried = _last_failures(errors)
     # A content hash is done when this version processed it and its outcome is still on
     # disk: its questions in `documents`, or a lasting error. Anything else is (re)processed.
     done = {
         r["sha256"] for r in previous.values()
-        if r["pipeline_version"] == __version__ and r["sha256"] and (r["sha256"] in old_docs or r["sha256"] in old_errors)
+        if r["pipeline_version"] == __version__ and r["sha256"] and (r["sha256"] in old_docs or r["sha256"] in error_shas)
     }
     for f in inputs:
-        old = previous.get(f.source_file)
-        if f.sha256 in done and old is not None and old["sha256"] == f.sha256:
+        prev = previous.get(f.source_file)
+        if f.sha256 in done and prev is not None and prev["sha256"] == f.sha256:
             summary.unchanged += 1
-        elif old is None:
+        elif prev is None:
             summary.new += 1
         else:
             summary.changed += 1
@@ -236,74 +259,150 @@ def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
             journaled.append(cached)
         elif f.sha256 not in done:
             todo.append(f)
-    return Plan(inputs, previous, old_tables, old_docs, old_errors, tried, done, todo, journaled)
+    return Plan(inputs, previous, old, index, old_docs, old_errors, tried, done, todo, journaled)
+
+
+def _errors_table(rows: list[dict], carried: list[tuple[str, str]], old_errors: pa.Table) -> pa.Table:
+    """This run's error rows plus the lasting old ones of files still there (by content
+    hash, under the file's current path), joined in Arrow: whatever columns errors has."""
+    schema = load("errors").arrow()
+    tables = [to_arrow("errors", rows)]
+    if carried:
+        keys = pa.table({"source_file": [c[0] for c in carried], "sha256": [c[1] for c in carried]})
+        tables.append(keys.join(old_errors.drop_columns(["source_file"]), "sha256", join_type="inner").select(schema.names).cast(schema))
+    return sort_by_key("errors", pa.concat_tables(tables))
+
+
+def _files_table(p: Plan, ok: set[str], questions: dict[str, list[str]], warnings: dict[str, list[str]], failed_files: set[str]) -> pa.Table:
+    """The `files` table, column by column (one row per input file)."""
+    cols: dict[str, list] = {c: [] for c in load("files").columns}
+    for f in p.inputs:
+        good = f.sha256 in ok
+        cols["source_file"].append(f.source_file)
+        cols["size"].append(f.size)
+        cols["mtime_ns"].append(f.mtime_ns)
+        cols["sha256"].append(f.sha256)
+        cols["doc_ids"].append(questions.get(f.sha256, []) if good else [])
+        cols["questions"].append(len(questions.get(f.sha256, [])) if good else 0)
+        cols["warnings"].append(warnings.get(f.sha256, []) if good else [])
+        cols["status"].append("error" if f.source_file in failed_files else "ok")
+        cols["pipeline_version"].append(__version__)
+    try:
+        table = pa.table(cols, schema=load("files").arrow())
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise SchemaError(f"files: {exc}") from exc
+    return sort_by_key("files", table)
+
+
+def _keys_of(index: pa.Table, doc_ids: pa.Array | None = None) -> set[str]:
+    """Part keys (sessions) of the questions in `index` (of `doc_ids` only, when given)."""
+    if doc_ids is not None:
+        index = index.filter(pc.is_in(index["doc_id"], value_set=doc_ids))
+    return {parts.part_key(s) for s in pc.unique(index["session"]).to_pylist()}
 
 
 def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -> None:
-    """Step 3: this run's results merged with the rows kept from before, validated, written."""
+    """Step 3: this run's results merged into the parts they touch, validated, switched in."""
     by_sha = {r.sha256: r for r in results if r.sha256}
     by_file = {r.source_file: r for r in results if not r.sha256}
-    errors_by_file: dict[str, dict] = {}
+    error_rows: list[dict] = []
+    carried: list[tuple[str, str]] = []
+    error_shas = set(p.old_errors["sha256"].to_pylist())
     for f in p.inputs:
         res = by_sha.get(f.sha256) if f.sha256 else by_file.get(f.source_file)
         if f.problem:
-            errors_by_file[f.source_file] = f.problem
+            error_rows.append(f.problem)
         elif res is not None and res.error:
-            errors_by_file[f.source_file] = with_attempts({**res.error, "source_file": f.source_file}, p.tried.get(f.sha256))
-        elif res is None and f.sha256 in p.old_errors and f.sha256 in p.done:
-            errors_by_file[f.source_file] = {**p.old_errors[f.sha256], "source_file": f.source_file}
+            error_rows.append(with_attempts({**res.error, "source_file": f.source_file}, p.tried.get(f.sha256)))
+        elif res is None and f.sha256 in error_shas and f.sha256 in p.done:
+            carried.append((f.source_file, f.sha256))
         elif res is None and f.sha256 not in p.done:
-            errors_by_file[f.source_file] = {
+            error_rows.append({
                 "source_file": f.source_file, "sha256": f.sha256, "stage": "read" if f.sha256 is None else "worker",
                 "error_type": "unreadable" if f.sha256 is None else "no_result",
                 "message": "cannot read file" if f.sha256 is None else "no result came back for this file; it is retried on the next run",
                 "attempts": 1,
-            }
-    failed = {f.sha256 for f in p.inputs if f.source_file in errors_by_file}
+            })
+    errors = _errors_table(error_rows, carried, p.old_errors)
+    failed_files = set(errors["source_file"].to_pylist())
+    failed = {f.sha256 for f in p.inputs if f.source_file in failed_files}
     ok = {f.sha256 for f in p.inputs if f.sha256 and f.sha256 not in failed}
+    new_shas = {sha for sha in ok if sha in by_sha}
     # Questions of every good file: this run's, else those kept from the old tables.
     questions = {sha: (by_sha[sha].doc_ids if sha in by_sha else p.old_docs.get(sha, [])) for sha in ok}
-    keep_ids = {d for sha in ok if sha not in by_sha for d in questions[sha]}
-    new_ids = {d for sha in ok if sha in by_sha for d in questions[sha]}
+    new_ids = {d for sha in new_shas for d in questions[sha]}
     warnings = {r["sha256"]: r["warnings"] for r in p.previous.values() if r["sha256"] in ok}
     warnings.update({sha: res.warnings for sha, res in by_sha.items()})
-
     paths: dict[str, list[str]] = {}
     for f in p.inputs:
         if f.sha256 in ok:
             paths.setdefault(f.sha256, []).append(f.source_file)
-    merged: dict[str, pa.Table] = {}
-    for t in DOC_TABLES:
-        new_rows = [row for r in results if r.sha256 in ok for row in r.rows.get(t, []) if row["doc_id"] in new_ids]
-        merged[t] = merge(t, p.old_tables[t], keep_ids, new_rows)
-    merged["documents"] = with_paths(merged["documents"], paths)
-    merged["doc_refs"] = resolve_targets(merged["documents"], merged["doc_refs"])
-    merged["errors"] = to_arrow("errors", list(errors_by_file.values()))
-    merged["files"] = to_arrow("files", [
-        {
-            "source_file": f.source_file, "size": f.size, "mtime_ns": f.mtime_ns, "sha256": f.sha256,
-            "doc_ids": questions.get(f.sha256, []) if f.sha256 in ok else [],
-            "questions": len(questions.get(f.sha256, [])) if f.sha256 in ok else 0,
-            "warnings": warnings.get(f.sha256, []) if f.sha256 in ok else [],
-            "status": "error" if f.source_file in errors_by_file else "ok",
-            "pipeline_version": __version__,
-        }
-        for f in p.inputs
-    ])
-    summary.failed = len(errors_by_file)
+    old_paths: dict[str, list[str]] = {}
+    for r in p.previous.values():
+        if r["status"] == "ok" and r["sha256"]:
+            old_paths.setdefault(r["sha256"], []).append(r["source_file"])
+    summary.failed = len(failed_files)
 
-    known = set(merged["documents"].column("doc_id").to_pylist())
-    tables: dict[str, pa.Table] = {}
+    # Old questions kept as they are, and those removed or redone (by content hash, in Arrow).
+    kept_mask = pc.is_in(p.index["sha256"], value_set=pa.array(sorted(ok - new_shas), pa.string()))
+    kept, dropped = p.index.filter(kept_mask), p.index.filter(pc.invert(kept_mask))
+    new_rows = {t: [row for r in results if r.sha256 in new_shas for row in r.rows.get(t, []) if row["doc_id"] in new_ids] for t in DOC_TABLES}
+    new_docs = to_arrow("documents", new_rows["documents"])
+    index = pa.concat_tables([kept, new_docs.select(INDEX_COLUMNS)])
+    if pc.count_distinct(index["doc_id"]).as_py() != index.num_rows:
+        raise SchemaError("documents: duplicate doc_id across sessions")
+    key_of = {d: parts.part_key(s) for d, s in zip(new_docs["doc_id"].to_pylist(), new_docs["session"].to_pylist(), strict=True)}
+
+    # Parts touched: sessions of questions removed, redone or added, of questions whose
+    # paths changed, and of references whose target a new or removed question may change.
+    touched = _keys_of(dropped) | set(key_of.values())
+    moved = [sha for sha in ok - new_shas if sorted(paths[sha]) != sorted(old_paths.get(sha, []))]
+    if moved:
+        touched |= _keys_of(kept.filter(pc.is_in(kept["sha256"], value_set=pa.array(moved, pa.string()))))
+    changed = pa.concat_tables([dropped.select(["session", "minister", "number"]), new_docs.select(["session", "minister", "number"])])
+    changed = changed.filter(pc.and_(pc.is_valid(changed["number"]), pc.is_valid(changed["session"])))
+    if p.old is not None and changed.num_rows:
+        refs = parts.read_table(out_dir, "doc_refs", ["doc_id", "ref_type", "number", "session", "date"], gen=p.old)
+        if refs is None:
+            raise OSError(f"cannot read doc_refs of {p.old.path}")
+        touched |= _keys_of(kept, affected_refs(refs, kept, changed))
+
+    drop_ids = dropped["doc_id"].combine_chunks()
+    known = index["doc_id"].combine_chunks()
+    changes: dict[str, dict[str, pa.Table]] = {t: {} for t in TABLE_ORDER}
+    for t in DOC_TABLES:
+        rows_by_key: dict[str, list[dict]] = {}
+        for row in new_rows[t]:
+            rows_by_key.setdefault(key_of[row["doc_id"]], []).append(row)
+        for key in sorted(touched):
+            old = None
+            if p.old is not None and key in p.old.parts(t):
+                old = parts.read_table(out_dir, t, keys=[key], gen=p.old)
+                if old is None:
+                    raise OSError(f"cannot read part {key} of {t} in {p.old.path}")
+            table = merge(t, old, drop_ids, rows_by_key.get(key, []))
+            if t == "documents":
+                table = with_paths(table, paths)
+            elif t == "doc_refs":
+                table = resolve_targets(index, table)
+            table = sort_by_key(t, table)
+            validate(t, table, known)
+            changes[t][key] = table
+    changes["errors"][parts.ALL_KEY] = errors
+    files = _files_table(p, ok, questions, warnings, failed_files)
+    validate("files", files)
+    changes["files"][parts.ALL_KEY] = files
+
+    before = p.old or parts.current(out_dir)
+    gen = parts.write_generation(out_dir, changes, reuse=p.old is not None)
+    now = gen or parts.current(out_dir)
     for t in TABLE_ORDER:
-        table = sort_by_key(t, merged[t])
-        validate(t, table, known)
-        tables[t] = table
-        summary.rows[t] = table.num_rows
-    for t in TABLE_ORDER:
-        if write_table(out_dir, t, tables[t]):
+        summary.rows[t] = now.rows(t)
+        if gen is not None and (before is None or gen.manifest["tables"][t] != before.manifest["tables"][t]):
             summary.written.append(t)
-    if write_datapackage(out_dir):
+    if write_datapackage(out_dir, now):
         summary.written.append("datapackage.json")
+    parts.prune(out_dir)
     clear_work(out_dir)
 
 
@@ -328,7 +427,7 @@ def status(raw_dir: Path, out_dir: Path) -> dict[str, list[str]]:
     run does with it ("retried on the next run", "lasting: failed 2 times ...").
     """
     previous = _previous(Path(out_dir))
-    errors = read_table(Path(out_dir), "errors")
+    errors = parts.read_table(Path(out_dir), "errors")
     error_rows = {r["source_file"]: r for r in errors.to_pylist()} if errors is not None else {}
     out: dict[str, list[str]] = {"processed": [], "pending": [], "failed": [], "removed": []}
     inputs = discover(Path(raw_dir)) if Path(raw_dir).is_dir() else []

@@ -129,7 +129,7 @@ def check_values(name: str, rows: list[dict]) -> None:
                 raise SchemaError(f"{name}.{field}: {v} does not fit {arrow}")
 
 
-def validate(name: str, table: pa.Table, known_doc_ids: set[str] | None = None) -> None:
+def validate(name: str, table: pa.Table, known_doc_ids: set[str] | pa.Array | None = None) -> None:
     """Required columns non-null, primary key unique, every doc_id known."""
     schema = load(name)
     for col in schema.required:
@@ -142,6 +142,10 @@ def validate(name: str, table: pa.Table, known_doc_ids: set[str] | None = None) 
             dup = counts.filter(pc.greater(counts["count_all"], 1)).slice(0, 1).to_pylist()
             raise SchemaError(f"{name}: duplicate primary key {dup}")
     if known_doc_ids is not None and schema.foreign_keys and table.num_rows:
-        unknown = set(table.column("doc_id").to_pylist()) - known_doc_ids
+        if isinstance(known_doc_ids, pa.Array):  # the doc_id column of documents, checked in Arrow
+            missing = table.filter(pc.invert(pc.is_in(table["doc_id"], value_set=known_doc_ids)))
+            unknown = set(missing["doc_id"].to_pylist())
+        else:
+            unknown = set(table.column("doc_id").to_pylist()) - known_doc_ids
         if unknown:
             raise SchemaError(f"{name}: doc_id not in documents: {sorted(unknown)[:3]}")

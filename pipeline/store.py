@@ -1,9 +1,10 @@
-"""Reading and writing the Parquet tables in the output folder, atomically.
+"""Small files of the output folder written atomically, and the run's checkpoint journal.
 
-Every table is written beside its target and renamed over it, so a reader (or a run
-killed mid-write) only ever sees a complete file. Parquet is written deterministically
-(fixed row order, no timestamps), so the same inputs give byte-identical files. Written
-files get the mode the umask gives, like any file the user writes (not mkstemp's 0600).
+The tables themselves are parts of one generation (pipeline.parts, read with
+`pipeline.parts.read_table`); here are the data package and report (written beside their
+target and renamed over it, so a reader only ever sees a complete file) and the journal of
+finished documents. Written files get the mode the umask gives, like any file the user
+writes (not mkstemp's 0600).
 """
 
 from __future__ import annotations
@@ -20,26 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from pipeline.schema import load
-
 WORK_DIR = ".work"
-
-
-def table_path(out_dir: Path, name: str) -> Path:
-    return out_dir / f"{load(name).name}.parquet"
-
-
-def read_table(out_dir: Path, name: str) -> pa.Table | None:
-    path = table_path(out_dir, name)
-    if not path.exists():
-        return None
-    try:
-        return pq.read_table(path)
-    except (OSError, pa.ArrowInvalid):
-        return None  # a damaged table is rebuilt from the inputs
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -73,18 +55,6 @@ def _atomic_write(path: Path, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def write_table(out_dir: Path, name: str, table: pa.Table) -> bool:
-    """Write atomically; return False (and touch nothing) when the bytes would not change."""
-    path = table_path(out_dir, name)
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd", store_schema=True, write_statistics=True)
-    data = sink.getvalue().to_pybytes()
-    if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
-        return False
-    _atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
-    return True
 
 
 def write_text(path: Path, text: str) -> bool:

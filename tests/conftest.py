@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -44,3 +45,13 @@ def render_spec(tmp_path_factory: pytest.TempPathFactory):
         return out
 
     return _render
+
+
+def table_digest(out: Path, name: str) -> str:
+    """SHA-256 over the bytes of a table's parts in the current generation, in manifest order."""
+    from pipeline.parts import current
+
+    h = hashlib.sha256()
+    for path in current(out).files(name):
+        h.update(path.read_bytes())
+    return h.hexdigest()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -12,14 +12,15 @@ import sys
 import time
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
-from conftest import SAMPLES, load_spec
+from conftest import SAMPLES, load_spec, table_digest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from pipeline.executors import Task, run_local
+from pipeline.parts import current, read_table
 from pipeline.run import RunOptions, extract
+from pipeline.schema import TABLE_ORDER
 from tests.synth import render
 
 TABLES = ("documents", "items", "dates", "amounts", "article_refs", "doc_refs", "errors", "files", "pages", "footnotes")
@@ -49,7 +50,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _digests(out: Path) -> dict[str, str]:
-    return {t: hashlib.sha256((out / f"{t}.parquet").read_bytes()).hexdigest() for t in TABLES}
+    return {t: table_digest(out, t) for t in TABLES}
 
 
 def test_one_and_two_workers_give_identical_bytes(corpus: Path, tmp_path: Path) -> None:
@@ -57,7 +58,7 @@ def test_one_and_two_workers_give_identical_bytes(corpus: Path, tmp_path: Path) 
     extract(corpus, tmp_path / "two", options=RunOptions(workers=2))
     extract(corpus, tmp_path / "inproc", options=RunOptions(in_process=True))
     assert _digests(tmp_path / "one") == _digests(tmp_path / "two") == _digests(tmp_path / "inproc")
-    assert pq.read_table(tmp_path / "one" / "documents.parquet").num_rows == 12
+    assert read_table(tmp_path / "one", "documents").num_rows == 12
 
 
 def test_dask_local_cluster_matches_local_run(corpus: Path, tmp_path: Path) -> None:
@@ -68,8 +69,8 @@ def test_dask_local_cluster_matches_local_run(corpus: Path, tmp_path: Path) -> N
         summary = extract(corpus, tmp_path / "dask", options=RunOptions(scheduler=cluster.scheduler_address))
     assert summary.processed == 13
     for t in TABLES:
-        a = pq.read_table(tmp_path / "local" / f"{t}.parquet").to_pylist()
-        b = pq.read_table(tmp_path / "dask" / f"{t}.parquet").to_pylist()
+        a = read_table(tmp_path / "local", t).to_pylist()
+        b = read_table(tmp_path / "dask", t).to_pylist()
         assert a == b, t
 
 
@@ -81,7 +82,7 @@ def test_dask_scheduler_from_environment(corpus: Path, tmp_path: Path) -> None:
         proc = schv("extract", "--raw", str(corpus), "--out", str(tmp_path / "out"), env=env)
     assert proc.returncode == 1, proc.stderr  # bad.pdf failed, the rest done
     assert "Dask cluster" in proc.stderr
-    assert pq.read_table(tmp_path / "out" / "documents.parquet").num_rows == 12
+    assert read_table(tmp_path / "out", "documents").num_rows == 12
 
 
 def _hang_on_second(path: Path, source_file: str, sha: str | None, work_dir: Path | None = None):
@@ -99,11 +100,11 @@ def test_timeout_fails_only_that_file(corpus: Path, tmp_path: Path, monkeypatch:
     started = time.monotonic()
     summary = extract(corpus, tmp_path / "out", options=RunOptions(workers=2, timeout=2))
     assert time.monotonic() - started < 30
-    errors = {e["source_file"]: e for e in pq.read_table(tmp_path / "out" / "errors.parquet").to_pylist()}
+    errors = {e["source_file"]: e for e in read_table(tmp_path / "out", "errors").to_pylist()}
     assert summary.failed == 2 and set(errors) == {"sv301.pdf", "bad.pdf"}
     assert errors["sv301.pdf"]["error_type"] == "timeout"
     assert "longer than 2 s" in errors["sv301.pdf"]["message"]
-    assert pq.read_table(tmp_path / "out" / "documents.parquet").num_rows == 11
+    assert read_table(tmp_path / "out", "documents").num_rows == 11
 
 
 def _crash_on_second(path: Path, source_file: str, sha: str | None, work_dir: Path | None = None):
@@ -168,20 +169,119 @@ def test_sigkill_mid_run_loses_nothing(corpus: Path, tmp_path: Path) -> None:
     for p in keep.iterdir():
         shutil.move(p, raw / p.name)
     before = _digests(out)
-    for delay in (0.5, 1.5, 2.5, 3.5):
+    rng = random.Random(13)
+    for delay in (0.5, 1.5, 2.5, 3.5, *(rng.uniform(0.3, 6.0) for _ in range(4))):
         proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", "--raw", str(raw), "--out", str(out), "--workers", "2"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        for t in TABLES:  # every table is a complete Parquet file at every moment
-            pq.read_table(out / f"{t}.parquet")
+        _assert_consistent(out)  # one complete generation at every moment
         if _digests(out) != before:
-            break  # a run got as far as writing: its tables are complete ones
+            break  # a run got as far as switching: its generation is a complete one
     final = schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2")
     assert final.returncode == 1, final.stderr  # only bad.pdf fails; the lock was not left stale
     assert _digests(out) == _digests(reference)
     assert not list((out / ".work").glob("journal-*"))
+
+
+def _assert_consistent(out: Path) -> dict[str, int]:
+    """The generation `current` points to, read as a reader does: every table readable, row
+    counts as its manifest says, every doc_id of every table in its documents."""
+    gen = current(out)
+    assert gen is not None
+    ids = set(read_table(out, "documents", ["doc_id"], gen=gen)["doc_id"].to_pylist())
+    counts = {}
+    for t in TABLE_ORDER:
+        table = read_table(out, t, gen=gen)
+        assert table is not None and table.num_rows == gen.rows(t), t
+        if "doc_id" in table.column_names:
+            assert set(table["doc_id"].to_pylist()) <= ids, t
+        counts[t] = table.num_rows
+    return counts
+
+
+READER = """
+import json, sys, time
+from pathlib import Path
+import pandas as pd
+out, stop = Path(sys.argv[1]), Path(sys.argv[2])
+seen, reads = set(), 0
+while not stop.exists():
+    state = (out / "current").resolve()
+    if not (state / "manifest.json").exists():
+        continue
+    manifest = json.loads((state / "manifest.json").read_text())
+    docs = pd.read_parquet(state / "documents", columns=["doc_id"])
+    ids = set(docs.doc_id)
+    for t in ("dates", "amounts", "items", "pages", "doc_refs"):
+        rows = pd.read_parquet(state / t, columns=["doc_id"])
+        assert set(rows.doc_id) <= ids, (t, state)
+        assert len(rows) == manifest["tables"][t]["rows"], (t, state)
+    assert len(docs) == manifest["tables"]["documents"]["rows"]
+    seen.add(manifest["generation"])
+    reads += 1
+print(json.dumps({"generations": sorted(seen), "reads": reads}))
+"""
+
+
+def test_readers_during_runs_see_one_state(corpus: Path, tmp_path: Path) -> None:
+    """A reader that resolves `current` once per read, looping while runs add files, removes
+    files and a kill happen: never a table of one run with another run's."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    files = sorted(corpus.glob("sv*.pdf"))
+    for p in files[:4]:
+        shutil.copy(p, raw / p.name)
+    extract(raw, out, options=RunOptions(workers=1))
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(out), str(stop)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for p in files[4:8]:  # runs that add
+            shutil.copy(p, raw / p.name)
+            assert schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2").returncode == 0
+        (raw / files[0].name).unlink()  # a run that removes
+        assert schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2").returncode == 0
+        shutil.copy(files[8], raw / files[8].name)  # a run killed at some moment
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", "--raw", str(raw), "--out", str(out), "--workers", "2"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(random.Random(5).uniform(1.0, 4.0))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert schv("extract", "--raw", str(raw), "--out", str(out), "--workers", "2").returncode == 0
+    finally:
+        stop.touch()
+        stdout, stderr = reader.communicate(timeout=120)
+    assert reader.returncode == 0, stderr[-3000:]
+    report = json.loads(stdout)
+    assert report["reads"] > 0 and len(report["generations"]) >= 3, report
+    assert _assert_consistent(out)["documents"] == 8
+    # The generation before the current one is kept for readers, older ones are gone.
+    assert len(list((out / "gen").iterdir())) == 2
+
+
+def test_removed_and_readded_files_give_identical_parts(corpus: Path, tmp_path: Path) -> None:
+    """Parts of sessions a run did not touch are the previous files (hard links); removing
+    a file and adding it back gives byte-identical tables, the same as a fresh run."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(corpus, raw)
+    extract(raw, out, options=RunOptions(workers=2))
+    want = _digests(out)
+    first = current(out)
+    shutil.move(raw / "sv305.pdf", tmp_path / "sv305.pdf")
+    summary = extract(raw, out, options=RunOptions(workers=2))
+    assert summary.removed == 1 and summary.rows["documents"] == 11
+    second = current(out)
+    assert second.number == first.number + 1
+    assert "documents" in summary.written and "files" in summary.written and "errors" not in summary.written
+    for t in TABLE_ORDER:  # untouched parts: the same inode as the previous generation's
+        unchanged = {p["file"] for p in first.manifest["tables"][t]["parts"]} & {p["file"] for p in second.manifest["tables"][t]["parts"]}
+        for f in unchanged:
+            assert os.path.samefile(first.path / f, second.path / f), f
+    shutil.move(tmp_path / "sv305.pdf", raw / "sv305.pdf")
+    extract(raw, out, options=RunOptions(workers=2))
+    assert _digests(out) == want
+    assert not (out / "gen" / first.path.name).exists()  # two generations back: pruned
 
 
 def test_four_hundred_pages(tmp_path: Path) -> None:
@@ -196,7 +296,7 @@ def test_four_hundred_pages(tmp_path: Path) -> None:
     c.save()
     render(load_spec(SAMPLES / "sv303-2022-2023.json"), raw / "good.pdf")
     summary = extract(raw, tmp_path / "out", options=RunOptions(workers=2))
-    errors = pq.read_table(tmp_path / "out" / "errors.parquet").to_pylist()
+    errors = read_table(tmp_path / "out", "errors").to_pylist()
     assert [(e["source_file"], e["error_type"]) for e in errors] == [("long.pdf", "not_written_question")]
     assert summary.rows["documents"] == 1
 
@@ -227,9 +327,9 @@ def test_renamed_failed_file_keeps_its_error(tmp_path: Path) -> None:
     (raw / "a.pdf").rename(raw / "b.pdf")
     summary = extract(raw, out, options=RunOptions(workers=1))
     assert summary.failed == 1 and summary.processed == 0
-    errors = pq.read_table(out / "errors.parquet").to_pylist()
+    errors = read_table(out, "errors").to_pylist()
     assert [(e["source_file"], e["error_type"]) for e in errors] == [("b.pdf", "not_pdf")]
-    files = pq.read_table(out / "files.parquet").to_pylist()
+    files = read_table(out, "files").to_pylist()
     assert [(f["source_file"], f["status"], f["doc_ids"], f["questions"]) for f in files] == [("b.pdf", "error", [], 0)]
 
 
@@ -237,7 +337,7 @@ def test_damaged_table_makes_the_next_run_redo_the_documents(corpus: Path, tmp_p
     out = tmp_path / "out"
     extract(corpus, out, options=RunOptions(workers=2))
     want = _digests(out)
-    (out / "amounts.parquet").write_bytes(b"not parquet any more")
+    current(out).files("amounts")[0].write_bytes(b"not parquet any more")
     summary = extract(corpus, out, options=RunOptions(workers=2))
     assert summary.processed == 13
     assert _digests(out) == want
@@ -252,7 +352,7 @@ def test_transient_failures_are_retried(corpus: Path, tmp_path: Path, monkeypatc
     monkeypatch.undo()
     summary = extract(corpus, out, options=RunOptions(workers=2))
     assert summary.processed == 1  # only the file that timed out
-    assert pq.read_table(out / "documents.parquet").num_rows == 12
+    assert read_table(out, "documents").num_rows == 12
 
 
 def test_unlistable_folder_stops_the_run_instead_of_removing_rows(corpus: Path, tmp_path: Path) -> None:

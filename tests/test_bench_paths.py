@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import bench_archive
 from pipeline.bench import DEFAULT_CORPUS, DEFAULT_RESULTS, ROOT, parse_args
 
 
@@ -25,6 +26,23 @@ IN_GIT = shutil.which("git") is not None and _git("rev-parse", "--is-inside-work
 def test_defaults_are_the_declared_paths() -> None:
     args = parse_args([])
     assert (Path(args.results), Path(args.corpus)) == (DEFAULT_RESULTS, DEFAULT_CORPUS)
+    assert (args.archive, args.archive_args) == (False, [])
+
+
+@pytest.mark.parametrize("argv", [["--archive", "--sizes", "200"], ["--", "--archive", "--sizes", "200"], ["--archive", "--", "--sizes", "200"]])
+def test_archive_options_reach_the_archive_measure(argv: list[str]) -> None:
+    args = parse_args(argv)
+    assert (args.archive, args.archive_args) == (True, ["--sizes", "200"])
+
+
+def test_archive_results_go_outside_the_checkout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("SCHV_BENCH_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert bench_archive.results_path() == tmp_path / "cache" / "schv" / "bench" / "archive.json"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert ROOT not in bench_archive.results_path().parents
+    monkeypatch.setenv("SCHV_BENCH_DIR", str(tmp_path / "b"))
+    assert bench_archive.results_path() == tmp_path / "b" / "archive.json"
 
 
 @pytest.mark.skipif(not IN_GIT, reason="not a git checkout: there is no tracked tree to keep clean")

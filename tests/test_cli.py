@@ -116,7 +116,7 @@ def test_failed_files_are_named_at_warning_then_counted(one_doc: Path, tmp_path:
     assert proc.returncode == 1
     named = re.findall(r"WARNING failed: (bad\d\d\.pdf) \(text, not_pdf\): \S", proc.stderr)
     assert named == [f"bad{i:02d}.pdf" for i in range(20)]
-    assert f"WARNING ... and 3 more failed files: see {tmp_path / 'out' / 'errors.parquet'}" in proc.stderr
+    assert f"WARNING ... and 3 more failed files: see the errors table in {tmp_path / 'out' / 'current' / 'errors'}" in proc.stderr
     assert "failed 23" in proc.stderr
 
 

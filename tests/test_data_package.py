@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.package import TABLES_MD, datapackage, tables_markdown
+from pipeline.parts import current
 from pipeline.run import RunOptions, extract
 from pipeline.schema import TABLE_ORDER, load
 
@@ -45,11 +46,15 @@ def test_data_dictionary_names_every_column() -> None:
 
 def test_datapackage_is_written_and_matches_schemas(processed: Path) -> None:
     pkg = json.loads((processed / "datapackage.json").read_text(encoding="utf-8"))
-    assert pkg == json.loads(json.dumps(datapackage()))
+    gen = current(processed)
+    assert pkg == json.loads(json.dumps(datapackage(gen)))
     assert [r["name"] for r in pkg["resources"]] == list(TABLE_ORDER)
     for r in pkg["resources"]:
-        assert (processed / r["path"]).exists()
+        assert (processed / r["path"]).resolve() == gen.path / load(r["name"]).name
+        assert sorted(p.name for p in (processed / r["path"]).iterdir()) == sorted(Path(p).name for p in r["parts"])
+        assert [(processed / p).resolve() for p in r["parts"]] == gen.files(r["name"])
         assert r["schema"]["primaryKey"] == list(load(r["name"]).primary_key)
+    assert len(pkg["resources"][0]["parts"]) > 1  # documents of several sessions: a part each
 
 
 def test_frictionless_validate_passes(processed: Path) -> None:

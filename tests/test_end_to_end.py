@@ -9,11 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from conftest import shared_file
 from reportlab.pdfgen import canvas
 
+from pipeline.parts import read_table
 from pipeline.schema import TABLE_ORDER, load
 
 # A real PDF that is not a written question (the Flemish budget 2026); a clone without
@@ -109,12 +109,12 @@ def test_exit_code_and_summary(run: dict) -> None:
 
 def test_tables_match_their_schemas(run: dict) -> None:
     for name in TABLE_ORDER:
-        table = pq.read_table(run["out"] / f"{name}.parquet")
+        table = read_table(run["out"], name)
         assert table.schema.remove_metadata().equals(load(name).arrow(), check_metadata=False), name
 
 
 def test_bad_files_become_error_rows(run: dict) -> None:
-    errors = {r["source_file"]: r for r in pq.read_table(run["out"] / "errors.parquet").to_pylist()}
+    errors = {r["source_file"]: r for r in read_table(run["out"], "errors").to_pylist()}
     expected = {
         "empty.pdf": ("text", "not_pdf"),
         "random.pdf": ("text", "not_pdf"),
@@ -131,17 +131,17 @@ def test_bad_files_become_error_rows(run: dict) -> None:
 
 
 def test_same_content_is_one_document(run: dict) -> None:
-    docs = pq.read_table(run["out"] / "documents.parquet").to_pylist()
+    docs = read_table(run["out"], "documents").to_pylist()
     assert len(docs) == 1
     assert docs[0]["source_files"] == ["sub/vraag-é.pdf", "sv 303 (kopie).pdf"]
     assert docs[0]["number"] == 303
 
 
 def test_every_mention_slices_its_part(run: dict) -> None:
-    doc = pq.read_table(run["out"] / "documents.parquet").to_pylist()[0]
+    doc = read_table(run["out"], "documents").to_pylist()[0]
     parts = {"question": doc["question_text"], "answer": doc["answer_text"]}
     for name in ("items", "dates", "amounts", "article_refs", "doc_refs"):
-        rows = pq.read_table(run["out"] / f"{name}.parquet").to_pylist()
+        rows = read_table(run["out"], name).to_pylist()
         assert rows, name
         for r in rows:
             assert parts[r["part"]][r["char_start"] : r["char_end"]] == r["text"]
@@ -150,7 +150,7 @@ def test_every_mention_slices_its_part(run: dict) -> None:
 def _digest(folder: Path) -> dict[str, tuple[str, int]]:
     return {
         p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-        for p in sorted(folder.glob("*.parquet"))
+        for p in sorted(folder.rglob("*.parquet"))
     }
 
 
@@ -174,13 +174,13 @@ def test_removed_file_loses_its_rows(tmp_path: Path, sv303_pdf: Path) -> None:
     raw.mkdir()
     shutil.copy(sv303_pdf, raw / "a.pdf")
     assert schv("extract", "--raw", str(raw), "--out", str(out)).returncode == 0
-    assert pq.read_table(out / "dates.parquet").num_rows > 0
+    assert read_table(out, "dates").num_rows > 0
     (raw / "a.pdf").unlink()
     proc = schv("extract", "--raw", str(raw), "--out", str(out))
     assert proc.returncode == 0
     assert "removed 1" in proc.stderr
     for name in ("documents", "items", "dates", "amounts", "files"):
-        assert pq.read_table(out / f"{name}.parquet").num_rows == 0, name
+        assert read_table(out, name).num_rows == 0, name
 
 
 def test_second_run_waits_for_the_lock(tmp_path: Path, sv303_pdf: Path) -> None:
@@ -194,7 +194,7 @@ def test_second_run_waits_for_the_lock(tmp_path: Path, sv303_pdf: Path) -> None:
         proc = schv("extract", "--raw", str(raw), "--out", str(out))
     assert proc.returncode == 2
     assert "another schv run" in proc.stderr
-    assert not (out / "documents.parquet").exists()
+    assert not (out / "current").exists()
 
 
 def test_missing_input_folder_is_exit_2(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ import sys
 import zlib
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from conftest import SAMPLES, load_spec
 from reportlab.pdfgen import canvas
@@ -28,6 +27,7 @@ from pipeline import __version__
 from pipeline.document import DocResult, process_file
 from pipeline.filekind import describe
 from pipeline.inputs import file_sha256, name_bytes, source_name
+from pipeline.parts import current, read_table
 from pipeline.run import RunOptions, extract
 from pipeline.store import Journal, load_journals
 from tests.synth import render
@@ -40,7 +40,7 @@ def schv(*args: str, **kw) -> subprocess.CompletedProcess:
 
 
 def rows(out: Path, table: str) -> list[dict]:
-    return pq.read_table(out / f"{table}.parquet").to_pylist()
+    return read_table(out, table).to_pylist()
 
 
 def variant(path: Path, number: int) -> Path:
@@ -306,10 +306,13 @@ def test_output_files_follow_the_umask(tmp_path: Path, sv303_pdf: Path, umask: i
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    written = sorted(out.glob("*.parquet")) + [out / "datapackage.json"]
-    assert len(written) == 13
+    gen = current(out).path
+    written = sorted(p for p in gen.rglob("*") if p.is_file()) + [out / "datapackage.json"]
+    assert len(written) == 14  # a part of each of the 12 tables, the manifest, the data package
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name
+    for folder in [gen, *(p for p in gen.iterdir() if p.is_dir())]:  # the generation and its table folders
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~umask, folder.name
 
 
 # --- 8: the journal holds data only ---------------------------------------------------------------------
@@ -379,7 +382,7 @@ def test_a_run_that_cannot_finish_exits_2_with_one_line(tmp_path: Path, sv303_pd
     assert proc.returncode == 2
     problems = [line for line in proc.stderr.splitlines() if " ERROR " in line or "Traceback" in line]
     assert len(problems) == 1 and "could not finish: RuntimeError: merge is broken" in problems[0]
-    assert not (out / "documents.parquet").exists()
+    assert current(out) is None and not (out / "gen").exists()  # no generation was written
 
 
 # --- what a file is, in words (table-driven, from the first bytes) ---------------------------------------

@@ -13,6 +13,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from pipeline.document import process_file
+from pipeline.parts import read_table
 from pipeline.split import question_starts
 from pipeline.text import Line, Page
 from tests.conftest import SAMPLES, load_spec
@@ -128,7 +129,6 @@ def test_a_part_that_holds_no_question_is_a_warning(render_spec, tmp_path: Path)
 
 
 def test_batch_keeps_every_question_of_a_file_through_reruns_renames_and_removal(render_spec, tmp_path: Path) -> None:
-    from pyarrow import parquet as pq
 
     from pipeline.run import RunOptions, extract
 
@@ -138,10 +138,10 @@ def test_batch_keeps_every_question_of_a_file_through_reruns_renames_and_removal
     render_spec(_spec("sv9-2010-2011.json"), "one.pdf").rename(raw / "one.pdf")
 
     def tables() -> tuple[list[tuple], list[tuple]]:
-        docs = pq.read_table(out / "documents.parquet").to_pylist()
-        files = pq.read_table(out / "files.parquet").to_pylist()
+        docs = read_table(out, "documents").to_pylist()
+        files = read_table(out, "files").to_pylist()
         return (
-            [(d["doc_id"], d["source_file"], d["ordinal"], d["number"]) for d in docs],
+            sorted((d["doc_id"], d["source_file"], d["ordinal"], d["number"]) for d in docs),  # parts: by session, then doc_id
             [(f["source_file"], f["questions"], f["doc_ids"]) for f in files],
         )
 
@@ -151,7 +151,7 @@ def test_batch_keeps_every_question_of_a_file_through_reruns_renames_and_removal
     two = [d for d in docs if d[1] == "two.pdf"]
     assert [(d[2], d[3]) for d in two] == [(1, 303), (2, 512)]
     assert ("two.pdf", 2, [d[0] for d in two]) in files
-    assert pq.read_table(out / "items.parquet").column("doc_id").to_pylist().count(two[1][0]) > 0
+    assert read_table(out, "items").column("doc_id").to_pylist().count(two[1][0]) > 0
 
     again = extract(raw, out, options=RunOptions(workers=1))
     assert (again.processed, again.unchanged, again.written) == (0, 2, [])
@@ -165,7 +165,7 @@ def test_batch_keeps_every_question_of_a_file_through_reruns_renames_and_removal
     extract(raw, out, options=RunOptions(workers=1))
     docs3, files3 = tables()
     assert [d[3] for d in docs3] == [9] and [f[0] for f in files3] == ["one.pdf"]
-    item_ids = set(pq.read_table(out / "items.parquet").column("doc_id").to_pylist())
+    item_ids = set(read_table(out, "items").column("doc_id").to_pylist())
     assert item_ids == {docs3[0][0]}
 
 

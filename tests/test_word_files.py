@@ -11,11 +11,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from pipeline import word
 from pipeline.document import process_file
+from pipeline.parts import read_table
 from pipeline.run import extract
 from tests.conftest import ROOT, load_spec
 from tests.synth.layout_docx import build_docx
@@ -93,9 +93,9 @@ def test_batch_takes_word_files_and_skips_their_lock_files(docx_file: Path, tmp_
     shutil.copy(DEVSET / "pdf" / "dev01.pdf", raw / "dev01.pdf")
     summary = extract(raw, tmp_path / "out")
     assert (summary.seen, summary.failed) == (2, 0)
-    files = pq.read_table(tmp_path / "out" / "files.parquet").to_pylist()
+    files = read_table(tmp_path / "out", "files").to_pylist()
     assert [(f["source_file"], f["questions"], f["status"]) for f in files] == [("dev01.pdf", 1, "ok"), ("dev02.docx", 1, "ok")]
-    docs = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
+    docs = read_table(tmp_path / "out", "documents").to_pylist()
     assert sorted(d["source_file"] for d in docs) == ["dev01.pdf", "dev02.docx"]
     assert not (tmp_path / "out" / ".work" / "scratch").exists()
     again = extract(raw, tmp_path / "out")
