@@ -298,7 +298,7 @@ def _is_scan(page: pdfium.PdfPage, width: float, height: float) -> bool:
 def _ocr_page(page: pdfium.PdfPage, number: int) -> tuple[list[Line], list, str]:
     """A page without a text layer, read by Tesseract (OcrUnavailable when it is not installed)."""
     found = ocr_lines(page)
-    lines = [Line(text=t, page=number, top=top, last_top=top, bottom=bottom, x0=x0, x1=x1, size=size) for t, top, bottom, x0, x1, size in found]
+    lines = [Line(text=o.text, page=number, top=o.top, last_top=o.last_top, bottom=o.bottom, x0=o.x0, x1=o.x1, size=o.size) for o in found]
     return lines, [], ("ocr" if lines else "empty")
 
 
