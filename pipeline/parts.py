@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.schema import TABLE_ORDER, load
+from pipeline.store import fsync_dir
 
 CURRENT = "current"
 GEN_DIR = "gen"
@@ -120,14 +121,6 @@ def part_bytes(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_file(path: Path, data: bytes) -> None:
     with open(path, "wb") as fh:
         fh.write(data)
@@ -192,9 +185,9 @@ def write_generation(out_dir: Path, touched: dict[str, dict[str, pa.Table]], *, 
                     os.link(prev.path / p["file"], dest)
                 except OSError:
                     shutil.copy2(prev.path / p["file"], dest)  # a file system without hard links
-        _fsync_dir(target / load(name).name)
+        fsync_dir(target / load(name).name)
     _write_file(target / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
-    _fsync_dir(target)
+    fsync_dir(target)
     _switch(out_dir, target)
     return Generation(target, manifest)
 
@@ -212,7 +205,7 @@ def _switch(out_dir: Path, target: Path) -> None:
     tmp.unlink(missing_ok=True)
     os.symlink(target.relative_to(out_dir), tmp)
     os.replace(tmp, out_dir / CURRENT)
-    _fsync_dir(out_dir)
+    fsync_dir(out_dir)
 
 
 def prune(out_dir: Path) -> None:

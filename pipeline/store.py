@@ -24,7 +24,8 @@ from typing import TypeVar
 WORK_DIR = ".work"
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """A rename or a new file in `folder` reaches the disk (the folder entry, not only the file)."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -51,7 +52,7 @@ def _atomic_write(path: Path, write) -> None:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)  # the rename itself reaches the disk, in the order tables are written
+        fsync_dir(path.parent)  # the rename itself reaches the disk, in the order tables are written
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
