@@ -238,9 +238,7 @@ def process_file(path: Path, source_file: str, sha: str | None = None, work_dir:
         return process_pdf_bytes(snap.data, source_file, sha)
     with tempfile.TemporaryDirectory(prefix=f"word-{sha[:16]}-", dir=work_dir) as tmp:
         try:
-            src = Path(tmp) / f"input{path.suffix.lower()}"
-            src.write_bytes(snap.data or b"")
-            pdf = convert_to_pdf(src, Path(tmp) / "pdf").read_bytes()
+            pdf = convert_to_pdf(snap.data or b"", path.suffix, Path(tmp))
         except DocumentError as exc:
             return DocResult.failure(source_file, sha, exc.stage, exc.error_type, str(exc))
         except OSError as exc:

@@ -46,18 +46,18 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(path: Path, out_dir: Path, timeout: float = CONVERT_TIMEOUT) -> Path:
-    """`path` converted to a PDF inside `out_dir` (created; the caller removes it)."""
+def convert_to_pdf(data: bytes, suffix: str, out_dir: Path, timeout: float = CONVERT_TIMEOUT) -> bytes:
+    """The PDF of a Word file's bytes, converted inside `out_dir` (created; the caller removes it)."""
     exe = soffice()
     if exe is None:
         raise ConverterUnavailable(f"a Word file needs LibreOffice to be read, and it is not installed; {INSTALL_HINT}")
-    if Path(path).stat().st_size == 0:
+    if not data:
         raise ConversionFailed("empty file (0 bytes)")
     out_dir.mkdir(parents=True, exist_ok=True)
-    # LibreOffice names its output after the input; a private copy with a plain name keeps
+    # LibreOffice names its output after the input; a private file with a plain name keeps
     # odd file names (spaces, non-UTF-8 bytes) away from its command line.
-    src = out_dir / f"input{Path(path).suffix.lower()}"
-    shutil.copyfile(path, src)
+    src = out_dir / f"input{suffix.lower()}"
+    src.write_bytes(data)
     with tempfile.TemporaryDirectory(prefix="lo-profile-", dir=out_dir) as profile:
         cmd = [
             exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore", "--nolockcheck",
@@ -81,4 +81,4 @@ def convert_to_pdf(path: Path, out_dir: Path, timeout: float = CONVERT_TIMEOUT) 
             "LibreOffice could not convert the file (not a Word document, damaged, or password-protected)"
             + (f": {reason[-1][:200]}" if reason and proc.returncode != 0 else "")
         )
-    return pdf
+    return pdf.read_bytes()
