@@ -33,3 +33,8 @@ def is_caps(text: str) -> bool:
     """A line in capitals (names and titles of header and answer blocks, minister sections)."""
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
+
+
+def answer_blocks(texts: list[str]) -> list[int]:
+    """Index of every answer block's "ANTWOORD" line: the next line is "op vraag nr. N van DATE"."""
+    return [i for i in range(len(texts) - 1) if ANSWER_START.match(texts[i].strip()) and ANSWER_REF.match(texts[i + 1].strip())]

@@ -10,11 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from pipeline.entities.dates import parse_full_date
 from pipeline.errors import NotAWrittenQuestion
-from pipeline.labels import ANSWER_REF, ANSWER_START, HEADER_NUMBER, HEADER_START, LETTER_LABEL, NUMBER_LABEL, is_caps
+from pipeline.labels import (
+    ANSWER_REF,
+    HEADER_NUMBER,
+    HEADER_START,
+    LETTER_LABEL,
+    NUMBER_LABEL,
+    answer_blocks,
+    is_caps,
+)
 from pipeline.layout import paragraph_starts, paragraphs
 from pipeline.text import Footnote, Line, Page
 
@@ -113,10 +120,7 @@ def split_title(title: str) -> tuple[str, str | None, str | None]:
 
 
 def _find_answer_block(lines: list[Line]) -> int | None:
-    for i, ln in enumerate(lines):
-        if ANSWER_START.match(ln.text) and i + 1 < len(lines) and ANSWER_REF.match(lines[i + 1].text):
-            return i
-    return None
+    return next(iter(answer_blocks([ln.text for ln in lines])), None)
 
 
 def parse_items(part: str, text: str) -> list[Item]:
@@ -253,8 +257,7 @@ def looks_like_question(pages: list[Page]) -> None:
     lines = [ln for p in pages for ln in p.lines]
     if header_index(lines) is not None:
         return
-    texts = [ln.text.strip() for ln in lines]
-    if any(ANSWER_START.match(t) and ANSWER_REF.match(n) for t, n in pairwise(texts)):
+    if answer_blocks([ln.text for ln in lines]):
         return
     raise NotAWrittenQuestion("no 'SCHRIFTELIJKE VRAAG' header and no 'ANTWOORD op vraag nr.' block")
 

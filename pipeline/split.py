@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from pipeline.bulletin import BulletinSplit, is_bulletin, split_bulletin
-from pipeline.labels import ANSWER_REF, ANSWER_START, HEADER_START
+from pipeline.labels import HEADER_START, answer_blocks
 from pipeline.text import Page
 
 # The header stands among the first lines of its page (a stray line may precede it).
@@ -36,8 +36,8 @@ def _header_pages(pages: list[Page]) -> list[int]:
 
 def _answer_pages(pages: list[Page]) -> list[int]:
     """Page index of every answer block ("ANTWOORD" then "op vraag nr. ..."), also across a page break."""
-    flat = [(i, ln.text.strip()) for i, p in enumerate(pages) for ln in p.lines]
-    return [i for (i, t), (_, nxt) in zip(flat, flat[1:], strict=False) if ANSWER_START.match(t) and ANSWER_REF.match(nxt)]
+    flat = [(i, ln.text) for i, p in enumerate(pages) for ln in p.lines]
+    return [flat[k][0] for k in answer_blocks([t for _, t in flat])]
 
 
 def _start_between(pages: list[Page], after: int, upto: int, warnings: list[str]) -> int:

@@ -26,7 +26,7 @@ from pipeline.columns import in_reading_order
 from pipeline.errors import BrokenPdf, EncryptedPdf, NoPages, NotAPdf, NoTextLayer
 from pipeline.filekind import describe
 from pipeline.inputs import HEAD_BYTES, open_regular
-from pipeline.labels import ANSWER_REF, ANSWER_START, HEADER_FIELD, HEADER_START, LABEL_START, is_caps
+from pipeline.labels import HEADER_FIELD, HEADER_START, LABEL_START, answer_blocks, is_caps
 from pipeline.ocr import OcrUnavailable, ocr_lines
 
 # A page with fewer characters than this is treated as a scan (no usable text layer).
@@ -427,15 +427,14 @@ def _answer_block(lines: list[Line]) -> set[int]:
     """id() of an answer block's lines (minister name and title in capitals, "ANTWOORD", "op vraag
     nr. ...", "van NAME"): the same minister answering two questions of one file repeats them."""
     block: set[int] = set()
-    for i in range(len(lines) - 1):
-        if ANSWER_START.match(lines[i].text.strip()) and ANSWER_REF.match(lines[i + 1].text.strip()):
-            block |= {id(lines[i]), id(lines[i + 1])}
-            if i + 2 < len(lines) and HEADER_FIELD.match(lines[i + 2].text.strip()):
-                block.add(id(lines[i + 2]))
-            k = i
-            while k > 0 and is_caps(lines[k - 1].text):
-                k -= 1
-                block.add(id(lines[k]))
+    for i in answer_blocks([ln.text for ln in lines]):
+        block |= {id(lines[i]), id(lines[i + 1])}
+        if i + 2 < len(lines) and HEADER_FIELD.match(lines[i + 2].text.strip()):
+            block.add(id(lines[i + 2]))
+        k = i
+        while k > 0 and is_caps(lines[k - 1].text):
+            k -= 1
+            block.add(id(lines[k]))
     return block
 
 
