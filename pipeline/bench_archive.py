@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import __version__, parts
-from pipeline.schema import TABLE_ORDER, arrow_type, load
+from pipeline.schema import TABLE_ORDER, arrow_type, empty_table, load
 
 SIZES = (200, 2_000, 150_000)
 NEW_PDFS = 20
@@ -163,7 +163,7 @@ def fabricate(out_dir: Path, raw_dir: Path, n_docs: int, seed: int = 13) -> None
         files["status"] += ["ok"] * n
         files["pipeline_version"] += [__version__] * n
     changes["files"][parts.ALL_KEY] = pa.table(files, schema=load("files").arrow()).sort_by("source_file")
-    changes["errors"][parts.ALL_KEY] = load("errors").arrow().empty_table()
+    changes["errors"][parts.ALL_KEY] = empty_table(load("errors").arrow())
     from pipeline.package import write_datapackage
 
     gen = parts.write_generation(out_dir, changes, reuse=False)

@@ -48,7 +48,7 @@ def _folder(path: str, what: str, hint: str = "") -> Path:
 
 
 def _checkpointed(out_dir: Path) -> int:
-    from pipeline.document import DocResult
+    from pipeline.result import DocResult
     from pipeline.store import load_journals
 
     return len(load_journals(out_dir, DocResult.from_record)) if out_dir.is_dir() else 0

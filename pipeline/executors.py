@@ -17,8 +17,8 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.document import DocResult, process_file
 from pipeline.inputs import open_regular
+from pipeline.result import DocResult
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY_MB = 2048
@@ -55,10 +55,19 @@ def _exit_reason(exitcode: int | None) -> str:
     return f"exit code {exitcode}"
 
 
+def process_file(path: Path, source_file: str, sha256: str | None, work_dir: Path | None = None) -> DocResult:
+    """The per-file function (pipeline.document.process_file), imported where documents run:
+    a driver with nothing to process never loads the extractors (start-up, issue 11)."""
+    from pipeline.document import process_file as run
+
+    return run(path, source_file, sha256, work_dir)
+
+
 def warm_up() -> None:
     """Load what every document needs once, before workers fork: they start warm, also when recycled."""
     import pdfplumber  # noqa: F401
 
+    import pipeline.document  # noqa: F401 - the extractors and their patterns
     from pipeline.cleanup import keeps_hyphen
 
     keeps_hyphen("fundamen", "tele")  # loads the Dutch word list

@@ -11,8 +11,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.schema import load, to_arrow
-from pipeline.segment import session_of
+from pipeline.schema import empty_table, load, to_arrow
 
 
 def merge(name: str, old: pa.Table | None, drop_ids: pa.Array, new_rows: list[dict]) -> pa.Table:
@@ -23,7 +22,7 @@ def merge(name: str, old: pa.Table | None, drop_ids: pa.Array, new_rows: list[di
         parts.append(old.filter(pc.invert(pc.is_in(old["doc_id"], value_set=drop_ids))) if len(drop_ids) else old)
     if new_rows:
         parts.append(to_arrow(name, new_rows))
-    return pa.concat_tables(parts) if parts else schema.empty_table()
+    return pa.concat_tables(parts) if parts else empty_table(schema)
 
 
 def sort_by_key(name: str, table: pa.Table) -> pa.Table:
@@ -69,6 +68,8 @@ def affected_refs(refs: pa.Table, docs: pa.Table, changed: pa.Table) -> pa.Array
 def lookup_keys(refs: pa.Table, src: dict[str, dict]) -> list[tuple]:
     """(session, minister, number) each reference to a written question looks for; `refs`
     holds only such references, `src` the referring questions' session and minister."""
+    from pipeline.segment import session_of  # with the text stages: loaded only when references are resolved
+
     keys = []
     for r, number in zip(refs.select(["doc_id", "session", "date"]).to_pylist(), pc.cast(refs["number"], pa.int64()).to_pylist(), strict=True):
         s = src.get(r["doc_id"], {})

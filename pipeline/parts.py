@@ -28,7 +28,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.schema import TABLE_ORDER, load
+from pipeline.schema import TABLE_ORDER, empty_table, load
 from pipeline.store import fsync_dir
 
 CURRENT = "current"
@@ -94,10 +94,11 @@ def read_table(out_dir: Path, name: str, columns: list[str] | None = None, keys:
     tables = []
     for path in gen.files(name, keys):
         try:
-            tables.append(pq.read_table(path, columns=columns).select(schema.names).cast(schema))
+            # ParquetFile, not pq.read_table: that loads pyarrow.dataset, which loads pandas (0.6 s of start-up)
+            tables.append(pq.ParquetFile(path).read(columns=columns).select(schema.names).cast(schema))
         except (OSError, KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None  # a damaged part: the caller rebuilds from the inputs
-    return pa.concat_tables(tables) if tables else schema.empty_table()
+    return pa.concat_tables(tables) if tables else empty_table(schema)
 
 
 def schemas_match(gen: Generation) -> bool:
@@ -158,7 +159,7 @@ def write_generation(out_dir: Path, touched: dict[str, dict[str, pa.Table]], *, 
         if len(parts) > 1 or (parts and EMPTY_KEY not in parts):
             parts.pop(EMPTY_KEY, None)
         if not parts:
-            parts[EMPTY_KEY] = _part_entry(folder, EMPTY_KEY, load(name).arrow().empty_table(), payload)
+            parts[EMPTY_KEY] = _part_entry(folder, EMPTY_KEY, empty_table(load(name).arrow()), payload)
         ordered = [parts[k] for k in sorted(parts)]
         tables[name] = {"rows": sum(p["rows"] for p in ordered), "parts": ordered}
     if base is not None and tables == base.manifest["tables"]:

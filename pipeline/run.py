@@ -22,20 +22,20 @@ import pyarrow.compute as pc
 from filelock import FileLock, Timeout
 
 from pipeline import __version__, executors, parts
-from pipeline.document import DocResult
-from pipeline.entities import ENTITY_TABLES
 from pipeline.errors import TRANSIENT_ERRORS, is_lasting, retry_note, with_attempts
 from pipeline.inputs import InputFile, InputUnreadable, discover, file_sha256
 from pipeline.merge import affected_refs, merge, resolve_targets, sort_by_key, with_paths
 from pipeline.package import write_datapackage
 from pipeline.progress import progress
-from pipeline.schema import TABLE_ORDER, SchemaError, load, to_arrow, validate
+from pipeline.result import DocResult
+from pipeline.schema import TABLE_ORDER, SchemaError, empty_table, load, to_arrow, validate
 from pipeline.store import Journal, clear_work, load_journals, work_dir
 
 # TRANSIENT_ERRORS and the input listing live in pipeline.errors and pipeline.inputs; kept importable from here.
 __all__ = ["TRANSIENT_ERRORS", "InputFile", "InputUnreadable", "RunOptions", "Summary", "discover", "extract", "status"]
 log = logging.getLogger("schv")
-DOC_TABLES = ("documents", "pages", "items", "footnotes", *ENTITY_TABLES, "answer_tables", "answer_table_cells")
+# Tables of questions, split in parts by session: documents and every table whose rows belong to one question.
+DOC_TABLES = tuple(t for t in TABLE_ORDER if t == "documents" or load(t).foreign_keys)
 
 
 class RunLocked(RuntimeError):
@@ -181,23 +181,26 @@ def _hash_changed(inputs: list[InputFile], previous: dict[str, dict]) -> None:
 
 
 def _docs_by_sha(index: pa.Table) -> dict[str, list[str]]:
-    if not index.num_rows:
-        return {}
-    t = index.select(["sha256", "ordinal", "doc_id"]).sort_by([("sha256", "ascending"), ("ordinal", "ascending")])
-    g = t.group_by("sha256", use_threads=False).aggregate([("doc_id", "list")])
-    return dict(zip(g["sha256"].to_pylist(), g["doc_id_list"].to_pylist(), strict=True))
+    """Content hash -> its questions' doc_ids in file order (sorted in Arrow, grouped in one pass)."""
+    out: dict[str, list[str]] = {}
+    if index.num_rows:
+        t = index.select(["sha256", "ordinal", "doc_id"]).sort_by([("sha256", "ascending"), ("ordinal", "ascending")])
+        for sha, doc_id in zip(t["sha256"].to_pylist(), t["doc_id"].to_pylist(), strict=True):
+            out.setdefault(sha, []).append(doc_id)
+    return out
 
 
 def _lasting_errors(errors: pa.Table | None) -> pa.Table:
     """Error rows that say something about the file itself, the first path's per content hash."""
     if errors is None or not errors.num_rows:
-        return load("errors").arrow().empty_table()
+        return empty_table(load("errors").arrow())
     # One row per failed file, not per question: judged row by row by pipeline.errors' rule.
-    rows = errors.select(["sha256", "error_type", "attempts"]).to_pylist()
-    lasting = pa.array([bool(r["sha256"]) and is_lasting(r) for r in rows], pa.bool_())
-    e = errors.filter(lasting).sort_by("source_file")
-    first = e.append_column("_i", pa.array(range(e.num_rows), pa.int64())).group_by("sha256", use_threads=False).aggregate([("_i", "min")])
-    return e.take(first["_i_min"])
+    e = errors.sort_by("source_file")
+    first: dict[str, int] = {}
+    for i, r in enumerate(e.select(["sha256", "error_type", "attempts"]).to_pylist()):
+        if r["sha256"] and is_lasting(r):
+            first.setdefault(r["sha256"], i)
+    return e.take(pa.array(sorted(first.values()), pa.int64()))
 
 
 def _last_failures(errors: pa.Table | None) -> dict[str, dict]:
@@ -224,7 +227,7 @@ def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
     errors = parts.read_table(out_dir, "errors", gen=gen) if gen else None
     if index is None or errors is None:
         old = None
-        index = pa.schema([load("documents").arrow().field(c) for c in INDEX_COLUMNS]).empty_table()
+        index = empty_table(pa.schema([load("documents").arrow().field(c) for c in INDEX_COLUMNS]))
     old_docs = _docs_by_sha(index)
     old_errors = _lasting_errors(errors if old else None)
     error_shas = set(old_errors["sha256"].to_pylist())

@@ -355,29 +355,24 @@ def test_transient_failures_are_retried(corpus: Path, tmp_path: Path, monkeypatc
     assert read_table(out, "documents").num_rows == 12
 
 
-def test_unlistable_folder_stops_the_run_instead_of_removing_rows(corpus: Path, tmp_path: Path) -> None:
+def test_unlistable_folder_stops_the_run_instead_of_removing_rows(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     raw, out = tmp_path / "raw", tmp_path / "out"
     shutil.copytree(corpus, raw / "2023")
     extract(raw, out, options=RunOptions(workers=2))
     before = _digests(out)
     import pipeline.run as run_module
 
-    real_walk = os.walk
+    real_scandir = os.scandir
 
-    def failing_walk(top, **kw):
-        kw["onerror"](PermissionError(13, "Permission denied", str(raw / "2023")))
-        return real_walk(top, **kw)
+    def failing_scandir(path):  # as for a folder without read permission (root reads any folder)
+        if os.fspath(path) == str(raw / "2023"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
 
-    os.walk = failing_walk
-    try:
-        proc_exc = None
-        try:
-            extract(raw, out, options=RunOptions(workers=1))
-        except run_module.InputUnreadable as exc:
-            proc_exc = exc
-    finally:
-        os.walk = real_walk
-    assert proc_exc is not None and "would count as removed" in str(proc_exc)
+    monkeypatch.setattr(os, "scandir", failing_scandir)
+    with pytest.raises(run_module.InputUnreadable, match="2023: Permission denied; its files would count as removed"):
+        extract(raw, out, options=RunOptions(workers=1))
+    monkeypatch.undo()
     assert _digests(out) == before
 
 
