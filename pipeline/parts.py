@@ -4,15 +4,18 @@ Layout of the output folder:
 
     current -> gen/000007                 symlink: the state a reader opens
     gen/000007/manifest.json              every table's parts and row counts
-    gen/000007/documents/2022-2023.3f2a9c81d0e4b7a5.parquet   one part per session
+    gen/000007/documents/2022-2023.8.3f2a9c81d0e4b7a5.parquet   a part per session and bucket
     gen/000007/files/all.<hash>.parquet   tables without a session: one part
     gen/000006/...                        the previous generation, kept for open readers
 
-A run builds a new generation folder: parts it did not touch are hard links to the
-previous generation's files, touched parts are new files named by the hash of their
-bytes; then `current` is switched by one atomic rename. A reader that resolves `current`
-once sees one run's tables, all of them, until the run after next removes that folder.
-A night therefore writes the sessions it touched, not the archive.
+A question's rows live in the part of its session and of the first hex digit of its
+doc_id (a hash, so 16 buckets of even size per session): a night that adds 20 questions
+rewrites at most 20 buckets, a few hundred questions each, not 20 sessions of thousands.
+A run builds a new generation folder: each touched part is written as soon as it is
+merged (one part in memory at a time), under a name given by the hash of its bytes;
+parts it did not touch are hard links to the previous generation's files; then `current`
+is switched by one atomic rename. A reader that resolves `current` once sees one run's
+tables, all of them, until the run after next removes that folder.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.schema import TABLE_ORDER, empty_table, load
@@ -39,9 +43,22 @@ ALL_KEY = "all"  # the part key of tables that are not split by session (files, 
 NO_SESSION_KEY = "none"
 
 
-def part_key(session: str | None) -> str:
-    """The part a question's rows live in: its session ("2022-2023"), or "none"."""
-    return session if session else NO_SESSION_KEY
+BUCKET_CHARS = 1  # leading doc_id characters (hex) that name a part within a session: 16 parts
+
+
+def part_keys(sessions: pa.Array | pa.ChunkedArray, doc_ids: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The part each question's rows live in: "<session>.<first hex digit of doc_id>"
+    ("2022-2023.8"), "none.8" for a question without a session."""
+    valid = pc.fill_null(pc.not_equal(sessions, ""), False)
+    session = pc.if_else(valid, sessions, pa.scalar(NO_SESSION_KEY))
+    bucket = pc.utf8_slice_codeunits(doc_ids, 0, BUCKET_CHARS)
+    keys = pc.binary_join_element_wise(session, bucket, ".")
+    return keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys
+
+
+def split_parts(table: pa.Table, keys: pa.Array) -> dict[str, pa.Table]:
+    """`table` cut by part key (`keys`, one per row), each part in the row order it had."""
+    return {k: table.filter(pc.equal(keys, k)) for k in sorted(pc.unique(keys).to_pylist())}
 
 
 @dataclass(frozen=True)
@@ -133,71 +150,97 @@ def _gen_number(path: Path) -> int | None:
     return int(path.name) if path.name.isdigit() else None
 
 
-def write_generation(out_dir: Path, touched: dict[str, dict[str, pa.Table]], *, reuse: bool = True) -> Generation | None:
-    """Write the next generation and switch `current` to it; None when nothing would change.
+class NextGeneration:
+    """The generation a run is writing, switched in by `finish`; a context manager that
+    removes the half-written folder when the run fails before that.
 
-    `touched` gives, per table, the new content of the parts it changes (key -> table; a
-    table without rows removes that part). Every other part is carried over from the
-    current generation as a hard link, unless `reuse` is False (the old state is damaged
-    or a forced run: then `touched` holds every part, and every file is written anew).
+    `put` writes one part at once (so a run holds one merged part in memory, not every
+    part it touched); every part not put is carried over from the current generation as
+    a hard link, unless `reuse` is False (the old state is damaged or a forced run: then
+    every part is put, and every file is written anew).
     """
-    out_dir = Path(out_dir)
-    prev = current(out_dir)
-    base = prev if reuse else None
-    tables: dict[str, dict] = {}
-    payload: dict[str, bytes] = {}
-    for name in TABLE_ORDER:
-        folder = load(name).name
-        parts = dict(base.parts(name)) if base is not None else {}
-        new = touched.get(name, {})
-        for key, table in new.items():
-            was = parts.pop(key, None)
-            if table.num_rows:
-                parts[key] = _part_entry(folder, key, table, payload)
-                if was is not None and was["file"] == parts[key]["file"]:
-                    del payload[was["file"]]  # the same bytes: linked, not written again
-        if len(parts) > 1 or (parts and EMPTY_KEY not in parts):
-            parts.pop(EMPTY_KEY, None)
-        if not parts:
-            parts[EMPTY_KEY] = _part_entry(folder, EMPTY_KEY, empty_table(load(name).arrow()), payload)
-        ordered = [parts[k] for k in sorted(parts)]
-        tables[name] = {"rows": sum(p["rows"] for p in ordered), "parts": ordered}
-    if base is not None and tables == base.manifest["tables"]:
-        return None
 
-    gens = out_dir / GEN_DIR
-    gens.mkdir(parents=True, exist_ok=True)
-    number = (prev.number if prev else 0) + 1
-    for p in gens.iterdir():  # what a killed run left half-written: no reader ever saw it
-        n = _gen_number(p)
-        if n is None or n >= number:
-            shutil.rmtree(p, ignore_errors=True)
-    target = gens / f"{number:06d}"
-    manifest = {"generation": number, "tables": tables}
-    target.mkdir()
-    for name in TABLE_ORDER:
-        (target / load(name).name).mkdir()
-        for p in tables[name]["parts"]:
-            dest = target / p["file"]
-            if p["file"] in payload:
-                _write_file(dest, payload[p["file"]])
-            else:
-                try:
-                    os.link(prev.path / p["file"], dest)
-                except OSError:
-                    shutil.copy2(prev.path / p["file"], dest)  # a file system without hard links
-        fsync_dir(target / load(name).name)
-    _write_file(target / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
-    fsync_dir(target)
-    _switch(out_dir, target)
-    return Generation(target, manifest)
+    def __init__(self, out_dir: Path, *, reuse: bool = True):
+        self.out_dir = Path(out_dir)
+        self.prev = current(self.out_dir)
+        self.base = self.prev if reuse else None
+        self.number = (self.prev.number if self.prev else 0) + 1
+        gens = self.out_dir / GEN_DIR
+        gens.mkdir(parents=True, exist_ok=True)
+        for p in gens.iterdir():  # what a killed run left half-written: no reader ever saw it
+            n = _gen_number(p)
+            if n is None or n >= self.number:
+                shutil.rmtree(p, ignore_errors=True)
+        self.path = gens / f"{self.number:06d}"
+        self.path.mkdir()
+        for name in TABLE_ORDER:
+            (self.path / load(name).name).mkdir()
+        self.parts = {name: dict(self.base.parts(name)) if self.base is not None else {} for name in TABLE_ORDER}
+        self.new_files: set[str] = set()
+
+    def __enter__(self) -> NextGeneration:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+
+    def put(self, name: str, key: str, table: pa.Table) -> None:
+        """The new content of one part (a table without rows removes the part), written now."""
+        self.parts[name].pop(key, None)
+        if table.num_rows:
+            self.parts[name][key] = self._write(name, key, table)
+
+    def _write(self, name: str, key: str, table: pa.Table) -> dict:
+        data = part_bytes(table)
+        file = f"{load(name).name}/{key}.{hashlib.sha256(data).hexdigest()[:16]}.parquet"
+        was = self.base.parts(name).get(key) if self.base is not None else None
+        if was is None or was["file"] != file:  # the same bytes as the part it replaces: linked, not written again
+            _write_file(self.path / file, data)
+            self.new_files.add(file)
+        return {"key": key, "file": file, "rows": table.num_rows}
+
+    def finish(self) -> Generation | None:
+        """Link the parts not put, write the manifest, switch `current`; None (and nothing
+        switched) when every table is as it was."""
+        tables: dict[str, dict] = {}
+        for name in TABLE_ORDER:
+            parts = self.parts[name]
+            if len(parts) > 1 or (parts and EMPTY_KEY not in parts):
+                parts.pop(EMPTY_KEY, None)
+            if not parts:
+                parts[EMPTY_KEY] = self._write(name, EMPTY_KEY, empty_table(load(name).arrow()))
+            ordered = [parts[k] for k in sorted(parts)]
+            tables[name] = {"rows": sum(p["rows"] for p in ordered), "parts": ordered}
+        if self.base is not None and tables == self.base.manifest["tables"]:
+            self.abort()
+            return None
+        for name in TABLE_ORDER:
+            for p in tables[name]["parts"]:
+                if p["file"] not in self.new_files:
+                    try:
+                        os.link(self.prev.path / p["file"], self.path / p["file"])
+                    except OSError:
+                        shutil.copy2(self.prev.path / p["file"], self.path / p["file"])  # a file system without hard links
+            fsync_dir(self.path / load(name).name)
+        manifest = {"generation": self.number, "tables": tables}
+        _write_file(self.path / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+        fsync_dir(self.path)
+        _switch(self.out_dir, self.path)
+        return Generation(self.path, manifest)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
 
 
-def _part_entry(folder: str, key: str, table: pa.Table, payload: dict[str, bytes]) -> dict:
-    data = part_bytes(table)
-    file = f"{folder}/{key}.{hashlib.sha256(data).hexdigest()[:16]}.parquet"
-    payload[file] = data
-    return {"key": key, "file": file, "rows": table.num_rows}
+def write_generation(out_dir: Path, touched: dict[str, dict[str, pa.Table]], *, reuse: bool = True) -> Generation | None:
+    """Write the next generation from `touched` (per table, part key -> new content) and
+    switch `current` to it; None when nothing would change. See NextGeneration."""
+    with NextGeneration(out_dir, reuse=reuse) as gen:
+        for name in TABLE_ORDER:
+            for key, table in touched.get(name, {}).items():
+                gen.put(name, key, table)
+        return gen.finish()
 
 
 def _switch(out_dir: Path, target: Path) -> None:

@@ -298,14 +298,43 @@ def _files_table(p: Plan, ok: set[str], questions: dict[str, list[str]], warning
 
 
 def _keys_of(index: pa.Table, doc_ids: pa.Array | None = None) -> set[str]:
-    """Part keys (sessions) of the questions in `index` (of `doc_ids` only, when given)."""
+    """Part keys of the questions in `index` (of `doc_ids` only, when given)."""
     if doc_ids is not None:
         index = index.filter(pc.is_in(index["doc_id"], value_set=doc_ids))
-    return {parts.part_key(s) for s in pc.unique(index["session"]).to_pylist()}
+    return set(pc.unique(parts.part_keys(index["session"], index["doc_id"])).to_pylist()) if index.num_rows else set()
+
+
+def _changes_nothing(p: Plan, results: list[DocResult]) -> bool:
+    """True when the run would write every table as it is: no result came in, and every input
+    is the file the `files` table records (same path, size, mtime and hash, done by this
+    version). A night without new files then builds no table at all."""
+    if results or p.old is None or len(p.previous) != len(p.inputs):
+        return False
+    for f in p.inputs:
+        r = p.previous.get(f.source_file)
+        if r is None or f.problem or f.sha256 not in p.done or (r["size"], r["mtime_ns"], r["sha256"]) != (f.size, f.mtime_ns, f.sha256):
+            return False
+    return True
+
+
+def _finish(out_dir: Path, gen: parts.Generation | None, before: parts.Generation | None, summary: Summary) -> None:
+    """After the switch (or none): row counts, the data package, old generations and the journal."""
+    now = gen or parts.current(out_dir)
+    for t in TABLE_ORDER:
+        summary.rows[t] = now.rows(t)
+        if gen is not None and (before is None or gen.manifest["tables"][t] != before.manifest["tables"][t]):
+            summary.written.append(t)
+    if write_datapackage(out_dir, now):
+        summary.written.append("datapackage.json")
+    parts.prune(out_dir)
+    clear_work(out_dir)
 
 
 def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -> None:
     """Step 3: this run's results merged into the parts they touch, validated, switched in."""
+    if _changes_nothing(p, results):
+        _finish(out_dir, None, p.old, summary)
+        return
     by_sha = {r.sha256: r for r in results if r.sha256}
     by_file = {r.source_file: r for r in results if not r.sha256}
     error_rows: list[dict] = []
@@ -354,7 +383,7 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     index = pa.concat_tables([kept, new_docs.select(INDEX_COLUMNS)])
     if pc.count_distinct(index["doc_id"]).as_py() != index.num_rows:
         raise SchemaError("documents: duplicate doc_id across sessions")
-    key_of = {d: parts.part_key(s) for d, s in zip(new_docs["doc_id"].to_pylist(), new_docs["session"].to_pylist(), strict=True)}
+    key_of = dict(zip(new_docs["doc_id"].to_pylist(), parts.part_keys(new_docs["session"], new_docs["doc_id"]).to_pylist(), strict=True))
 
     # Parts touched: sessions of questions removed, redone or added, of questions whose
     # paths changed, and of references whose target a new or removed question may change.
@@ -371,42 +400,39 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
         touched |= _keys_of(kept, affected_refs(refs, kept, changed))
 
     drop_ids = dropped["doc_id"].combine_chunks()
-    known = index["doc_id"].combine_chunks()
-    changes: dict[str, dict[str, pa.Table]] = {t: {} for t in TABLE_ORDER}
+    rows_by_key: dict[tuple[str, str], list[dict]] = {}
     for t in DOC_TABLES:
-        rows_by_key: dict[str, list[dict]] = {}
         for row in new_rows[t]:
-            rows_by_key.setdefault(key_of[row["doc_id"]], []).append(row)
-        for key in sorted(touched):
-            old = None
-            if p.old is not None and key in p.old.parts(t):
-                old = parts.read_table(out_dir, t, keys=[key], gen=p.old)
-                if old is None:
-                    raise OSError(f"cannot read part {key} of {t} in {p.old.path}")
-            table = merge(t, old, drop_ids, rows_by_key.get(key, []))
-            if t == "documents":
-                table = with_paths(table, paths)
-            elif t == "doc_refs":
-                table = resolve_targets(index, table)
-            table = sort_by_key(t, table)
-            validate(t, table, known)
-            changes[t][key] = table
-    changes["errors"][parts.ALL_KEY] = errors
+            rows_by_key.setdefault((t, key_of[row["doc_id"]]), []).append(row)
     files = _files_table(p, ok, questions, warnings, failed_files)
     validate("files", files)
-    changes["files"][parts.ALL_KEY] = files
 
     before = p.old or parts.current(out_dir)
-    gen = parts.write_generation(out_dir, changes, reuse=p.old is not None)
-    now = gen or parts.current(out_dir)
-    for t in TABLE_ORDER:
-        summary.rows[t] = now.rows(t)
-        if gen is not None and (before is None or gen.manifest["tables"][t] != before.manifest["tables"][t]):
-            summary.written.append(t)
-    if write_datapackage(out_dir, now):
-        summary.written.append("datapackage.json")
-    parts.prune(out_dir)
-    clear_work(out_dir)
+    # Part by part, each written as soon as it is merged: one part in memory at a time.
+    with parts.NextGeneration(out_dir, reuse=p.old is not None) as next_gen:
+        for key in sorted(touched):
+            known = None  # the part's doc_ids: every row of a question lives in its question's part
+            for t in DOC_TABLES:
+                old = None
+                if p.old is not None and key in p.old.parts(t):
+                    old = parts.read_table(out_dir, t, keys=[key], gen=p.old)
+                    if old is None:
+                        raise OSError(f"cannot read part {key} of {t} in {p.old.path}")
+                table = merge(t, old, drop_ids, rows_by_key.get((t, key), []))
+                if t == "documents":
+                    table = with_paths(table, paths)
+                elif t == "doc_refs":
+                    table = resolve_targets(index, table)
+                table = sort_by_key(t, table)
+                validate(t, table, known)
+                if t == "documents":
+                    known = table["doc_id"].combine_chunks()
+                next_gen.put(t, key, table)
+                del old, table
+        next_gen.put("errors", parts.ALL_KEY, errors)
+        next_gen.put("files", parts.ALL_KEY, files)
+        gen = next_gen.finish()
+    _finish(out_dir, gen, before, summary)
 
 
 def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool, t0: float) -> Summary:
