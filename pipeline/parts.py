@@ -20,12 +20,14 @@ tables, all of them, until the run after next removes that folder.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -73,7 +75,7 @@ class Generation:
         return int(self.manifest["generation"])
 
     def parts(self, name: str) -> dict[str, dict]:
-        """Part key -> {"key", "file", "rows"} of one table."""
+        """Part key -> {"key", "file", "rows", "bytes"} of one table."""
         return {p["key"]: p for p in self.manifest["tables"][name]["parts"]}
 
     def files(self, name: str, keys: Iterable[str] | None = None) -> list[Path]:
@@ -118,12 +120,32 @@ def read_table(out_dir: Path, name: str, columns: list[str] | None = None, keys:
     return pa.concat_tables(tables) if tables else empty_table(schema)
 
 
+@cache
+def schemas_digest() -> str:
+    """A digest of every declared column and Parquet type: the manifest records the one its
+    parts were written with."""
+    declared = [[name, [(f["name"], f["arrow"]) for f in load(name).fields]] for name in TABLE_ORDER]
+    return hashlib.sha256(json.dumps(declared).encode()).hexdigest()[:16]
+
+
 def schemas_match(gen: Generation) -> bool:
-    """Every part of every table readable and of the declared types (footers only, no rows)."""
+    """Every part of every table present and of the declared types.
+
+    A generation written with today's schemas (its manifest says so) is checked by each
+    part's size against the manifest: one `stat` per part, not one footer read (an archive
+    has thousands of parts). Otherwise, or for a part without a recorded size, the footer
+    is read and its types compared.
+    """
+    declared = gen.manifest.get("schemas") == schemas_digest()
     for name in TABLE_ORDER:
         want = [(f.name, f.type) for f in load(name).arrow()]
-        for path in gen.files(name):
+        for part in gen.manifest["tables"][name]["parts"]:
+            path = gen.path / part["file"]
             try:
+                if declared and "bytes" in part:
+                    if os.stat(path).st_size != part["bytes"]:
+                        return False
+                    continue
                 got = pq.read_schema(path)
             except (OSError, pa.ArrowInvalid):
                 return False
@@ -135,6 +157,7 @@ def schemas_match(gen: Generation) -> bool:
 def part_bytes(table: pa.Table) -> bytes:
     """Deterministic Parquet bytes (fixed row order, no timestamps): same rows, same bytes."""
     sink = pa.BufferOutputStream()
+    table = table.combine_chunks()  # the same rows give the same pages, however they were put together
     pq.write_table(table, sink, compression="zstd", store_schema=True, write_statistics=True)
     return sink.getvalue().to_pybytes()
 
@@ -198,7 +221,7 @@ class NextGeneration:
         if was is None or was["file"] != file:  # the same bytes as the part it replaces: linked, not written again
             _write_file(self.path / file, data)
             self.new_files.add(file)
-        return {"key": key, "file": file, "rows": table.num_rows}
+        return {"key": key, "file": file, "rows": table.num_rows, "bytes": len(data)}
 
     def finish(self) -> Generation | None:
         """Link the parts not put, write the manifest, switch `current`; None (and nothing
@@ -223,14 +246,17 @@ class NextGeneration:
                     except OSError:
                         shutil.copy2(self.prev.path / p["file"], self.path / p["file"])  # a file system without hard links
             fsync_dir(self.path / load(name).name)
-        manifest = {"generation": self.number, "tables": tables}
+        manifest = {"generation": self.number, "schemas": schemas_digest(), "tables": tables}
         _write_file(self.path / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
         fsync_dir(self.path)
         _switch(self.out_dir, self.path)
         return Generation(self.path, manifest)
 
     def abort(self) -> None:
+        """Remove what this run wrote; the output folder is as it was (no empty gen/ of a first run)."""
         shutil.rmtree(self.path, ignore_errors=True)
+        with contextlib.suppress(OSError):  # other generations are there
+            self.path.parent.rmdir()
 
 
 def write_generation(out_dir: Path, touched: dict[str, dict[str, pa.Table]], *, reuse: bool = True) -> Generation | None:

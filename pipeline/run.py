@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -67,20 +68,32 @@ class Summary:
         ]
 
 
-PREVIOUS_COLUMNS = ["source_file", "size", "mtime_ns", "sha256", "warnings", "status", "pipeline_version"]
+class Previous(NamedTuple):
+    """Last run's `files` row of one path, as planning compares it (the list columns stay in Arrow)."""
+
+    source_file: str
+    size: int
+    mtime_ns: int
+    sha256: str | None
+    status: str
+    pipeline_version: str
+
+
 # What planning needs of the old documents: which file each question came from, and what
 # reference resolution looks up.
 INDEX_COLUMNS = ["doc_id", "sha256", "ordinal", "session", "minister", "number"]
 
 
-def _previous(out_dir: Path, gen: parts.Generation | None = None) -> dict[str, dict]:
-    """Last run's `files` rows by source_file (without doc_ids: those are in documents)."""
-    files = parts.read_table(out_dir, "files", PREVIOUS_COLUMNS, gen=gen)
-    if files is None or not files.num_rows:
-        return {}
-    cols = files.to_pydict()
-    names = list(cols)
-    return {row[0]: dict(zip(names, row, strict=True)) for row in zip(*cols.values(), strict=True)}
+def _old_files(out_dir: Path, gen: parts.Generation | None = None) -> pa.Table:
+    """Last run's `files` table (empty when there is none or it cannot be read)."""
+    files = parts.read_table(out_dir, "files", gen=gen)
+    return files if files is not None else empty_table(load("files").arrow())
+
+
+def _previous(files: pa.Table) -> dict[str, Previous]:
+    """Last run's `files` rows by source_file: tuples of the scalar columns, not dicts (150,000 of them)."""
+    cols = [files[c].to_pylist() for c in Previous._fields]
+    return {row.source_file: row for row in map(Previous._make, zip(*cols, strict=True))}
 
 
 @dataclass(frozen=True)
@@ -156,7 +169,8 @@ class Plan:
     """What a run has to do, decided before any file is processed."""
 
     inputs: list[InputFile]
-    previous: dict[str, dict]  # last run's `files` rows by source_file
+    previous: dict[str, Previous]  # last run's `files` rows by source_file
+    old_files: pa.Table  # last run's `files` table, whole
     old: parts.Generation | None  # the state this run builds on; None: nothing carried over
     index: pa.Table  # INDEX_COLUMNS of the old documents (empty when old is None)
     old_docs: dict[str, list[str]]  # content hash -> its questions' doc_ids in the old tables, in file order
@@ -167,12 +181,12 @@ class Plan:
     journaled: list[DocResult]  # results a killed run left behind
 
 
-def _hash_changed(inputs: list[InputFile], previous: dict[str, dict]) -> None:
+def _hash_changed(inputs: list[InputFile], previous: dict[str, Previous]) -> None:
     """Hash only what changed on disk; reuse the recorded hash otherwise."""
     for f in inputs:
         old = previous.get(f.source_file)
-        if old and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns and old["sha256"]:
-            f.sha256 = old["sha256"]
+        if old and old.size == f.size and old.mtime_ns == f.mtime_ns and old.sha256:
+            f.sha256 = old.sha256
         elif f.problem is None:  # only regular files are opened (pipeline.inputs)
             try:
                 f.sha256 = file_sha256(f.path)
@@ -216,7 +230,8 @@ def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
     """Step 1: which files are new, changed, done or removed, and what is left to process."""
     inputs = discover(raw_dir)
     gen = parts.current(out_dir)
-    previous = _previous(out_dir, gen)
+    old_files = _old_files(out_dir, gen) if gen is not None else empty_table(load("files").arrow())
+    previous = _previous(old_files)
     summary.seen = len(inputs)
     summary.removed = len(set(previous) - {f.source_file for f in inputs})
     _hash_changed(inputs, previous)
@@ -235,12 +250,12 @@ def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
     # A content hash is done when this version processed it and its outcome is still on
     # disk: its questions in `documents`, or a lasting error. Anything else is (re)processed.
     done = {
-        r["sha256"] for r in previous.values()
-        if r["pipeline_version"] == __version__ and r["sha256"] and (r["sha256"] in old_docs or r["sha256"] in error_shas)
+        r.sha256 for r in previous.values()
+        if r.pipeline_version == __version__ and r.sha256 and (r.sha256 in old_docs or r.sha256 in error_shas)
     }
     for f in inputs:
         prev = previous.get(f.source_file)
-        if f.sha256 in done and prev is not None and prev["sha256"] == f.sha256:
+        if f.sha256 in done and prev is not None and prev.sha256 == f.sha256:
             summary.unchanged += 1
         elif prev is None:
             summary.new += 1
@@ -262,7 +277,7 @@ def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
             journaled.append(cached)
         elif f.sha256 not in done:
             todo.append(f)
-    return Plan(inputs, previous, old, index, old_docs, old_errors, tried, done, todo, journaled)
+    return Plan(inputs, previous, old_files, old, index, old_docs, old_errors, tried, done, todo, journaled)
 
 
 def _errors_table(rows: list[dict], carried: list[tuple[str, str]], old_errors: pa.Table) -> pa.Table:
@@ -276,10 +291,25 @@ def _errors_table(rows: list[dict], carried: list[tuple[str, str]], old_errors: 
     return sort_by_key("errors", pa.concat_tables(tables))
 
 
-def _files_table(p: Plan, ok: set[str], questions: dict[str, list[str]], warnings: dict[str, list[str]], failed_files: set[str]) -> pa.Table:
-    """The `files` table, column by column (one row per input file)."""
-    cols: dict[str, list] = {c: [] for c in load("files").columns}
+def _files_table(p: Plan, ok: set[str], questions: dict[str, list[str]], by_sha: dict[str, DocResult], failed_files: set[str]) -> pa.Table:
+    """The `files` table, one row per input file: the old row, taken in Arrow, of every file
+    that is as it was (path, size, mtime, hash, status and version, no new result); a new
+    row for each other one. A night converts its few files, not the archive's."""
+    same: list[str] = []
+    fresh: list[InputFile] = []
     for f in p.inputs:
+        r = p.previous.get(f.source_file)
+        status = "error" if f.source_file in failed_files else "ok"
+        if r is not None and f.sha256 not in by_sha and r == (f.source_file, f.size, f.mtime_ns, f.sha256, status, __version__):
+            same.append(f.source_file)
+        else:
+            fresh.append(f)
+    old = p.old_files.select(["sha256", "warnings"])
+    old = old.filter(pc.is_in(old["sha256"], value_set=pa.array(sorted({f.sha256 for f in fresh if f.sha256 in ok} - set(by_sha)), pa.string())))
+    warnings = dict(zip(old["sha256"].to_pylist(), old["warnings"].to_pylist(), strict=True))
+    warnings.update({sha: res.warnings for sha, res in by_sha.items()})
+    cols: dict[str, list] = {c: [] for c in load("files").columns}
+    for f in fresh:
         good = f.sha256 in ok
         cols["source_file"].append(f.source_file)
         cols["size"].append(f.size)
@@ -290,11 +320,13 @@ def _files_table(p: Plan, ok: set[str], questions: dict[str, list[str]], warning
         cols["warnings"].append(warnings.get(f.sha256, []) if good else [])
         cols["status"].append("error" if f.source_file in failed_files else "ok")
         cols["pipeline_version"].append(__version__)
+    schema = load("files").arrow()
     try:
-        table = pa.table(cols, schema=load("files").arrow())
+        table = pa.table(cols, schema=schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise SchemaError(f"files: {exc}") from exc
-    return sort_by_key("files", table)
+    kept = p.old_files.filter(pc.is_in(p.old_files["source_file"], value_set=pa.array(same, pa.string())))
+    return sort_by_key("files", pa.concat_tables([kept.select(schema.names).cast(schema), table]))
 
 
 def _keys_of(index: pa.Table, doc_ids: pa.Array | None = None) -> set[str]:
@@ -312,7 +344,7 @@ def _changes_nothing(p: Plan, results: list[DocResult]) -> bool:
         return False
     for f in p.inputs:
         r = p.previous.get(f.source_file)
-        if r is None or f.problem or f.sha256 not in p.done or (r["size"], r["mtime_ns"], r["sha256"]) != (f.size, f.mtime_ns, f.sha256):
+        if r is None or f.problem or f.sha256 not in p.done or (r.size, r.mtime_ns, r.sha256) != (f.size, f.mtime_ns, f.sha256):
             return False
     return True
 
@@ -333,6 +365,7 @@ def _finish(out_dir: Path, gen: parts.Generation | None, before: parts.Generatio
 def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -> None:
     """Step 3: this run's results merged into the parts they touch, validated, switched in."""
     if _changes_nothing(p, results):
+        summary.failed = sum(r.status == "error" for r in p.previous.values())  # their rows in errors are as they were
         _finish(out_dir, None, p.old, summary)
         return
     by_sha = {r.sha256: r for r in results if r.sha256}
@@ -363,16 +396,14 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     # Questions of every good file: this run's, else those kept from the old tables.
     questions = {sha: (by_sha[sha].doc_ids if sha in by_sha else p.old_docs.get(sha, [])) for sha in ok}
     new_ids = {d for sha in new_shas for d in questions[sha]}
-    warnings = {r["sha256"]: r["warnings"] for r in p.previous.values() if r["sha256"] in ok}
-    warnings.update({sha: res.warnings for sha, res in by_sha.items()})
     paths: dict[str, list[str]] = {}
     for f in p.inputs:
         if f.sha256 in ok:
             paths.setdefault(f.sha256, []).append(f.source_file)
     old_paths: dict[str, list[str]] = {}
     for r in p.previous.values():
-        if r["status"] == "ok" and r["sha256"]:
-            old_paths.setdefault(r["sha256"], []).append(r["source_file"])
+        if r.status == "ok" and r.sha256:
+            old_paths.setdefault(r.sha256, []).append(r.source_file)
     summary.failed = len(failed_files)
 
     # Old questions kept as they are, and those removed or redone (by content hash, in Arrow).
@@ -404,7 +435,7 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     for t in DOC_TABLES:
         for row in new_rows[t]:
             rows_by_key.setdefault((t, key_of[row["doc_id"]]), []).append(row)
-    files = _files_table(p, ok, questions, warnings, failed_files)
+    files = _files_table(p, ok, questions, by_sha, failed_files)
     validate("files", files)
 
     before = p.old or parts.current(out_dir)
@@ -455,22 +486,22 @@ def status(raw_dir: Path, out_dir: Path) -> dict[str, list[str]]:
     reported as pending. A failed file is listed with its error type and what the next
     run does with it ("retried on the next run", "lasting: failed 2 times ...").
     """
-    previous = _previous(Path(out_dir))
+    previous = _previous(_old_files(Path(out_dir)))
     errors = parts.read_table(Path(out_dir), "errors")
     error_rows = {r["source_file"]: r for r in errors.to_pylist()} if errors is not None else {}
     out: dict[str, list[str]] = {"processed": [], "pending": [], "failed": [], "removed": []}
     inputs = discover(Path(raw_dir)) if Path(raw_dir).is_dir() else []
     for f in inputs:
         old = previous.get(f.source_file)
-        same = old is not None and old["size"] == f.size and old["mtime_ns"] == f.mtime_ns
+        same = old is not None and old.size == f.size and old.mtime_ns == f.mtime_ns
         if old is not None and not same and f.problem is None:
             try:
-                same = file_sha256(f.path) == old["sha256"]
+                same = file_sha256(f.path) == old.sha256
             except OSError:
                 same = False
-        if old is None or not same or old["pipeline_version"] != __version__:
+        if old is None or not same or old.pipeline_version != __version__:
             out["pending"].append(f.source_file)
-        elif old["status"] == "error":
+        elif old.status == "error":
             row = error_rows.get(f.source_file)
             out["failed"].append(f"{f.source_file} ({row['error_type']}: {retry_note(row)})" if row else f.source_file)
         else:
