@@ -173,7 +173,7 @@ class Plan:
     old_files: pa.Table  # last run's `files` table, whole
     old: parts.Generation | None  # the state this run builds on; None: nothing carried over
     index: pa.Table  # INDEX_COLUMNS of the old documents (empty when old is None)
-    old_docs: dict[str, list[str]]  # content hash -> its questions' doc_ids in the old tables, in file order
+    old_shas: set[str]  # content hashes whose questions are in the old tables
     old_errors: pa.Table  # lasting error rows of the old state, one per content hash
     tried: dict[str, dict]  # content hash -> its last error row, lasting or not (attempts)
     done: set[str]  # content hashes whose outcome this version already has on disk
@@ -194,11 +194,12 @@ def _hash_changed(inputs: list[InputFile], previous: dict[str, Previous]) -> Non
                 f.sha256 = None
 
 
-def _docs_by_sha(index: pa.Table) -> dict[str, list[str]]:
-    """Content hash -> its questions' doc_ids in file order (sorted in Arrow, grouped in one pass)."""
+def _docs_by_sha(index: pa.Table, shas: set[str]) -> dict[str, list[str]]:
+    """Content hash -> its questions' doc_ids in file order, for `shas` only (a night asks for a few)."""
     out: dict[str, list[str]] = {}
-    if index.num_rows:
-        t = index.select(["sha256", "ordinal", "doc_id"]).sort_by([("sha256", "ascending"), ("ordinal", "ascending")])
+    t = index.filter(pc.is_in(index["sha256"], value_set=pa.array(sorted(shas), pa.string()))) if shas else index.slice(0, 0)
+    if t.num_rows:
+        t = t.select(["sha256", "ordinal", "doc_id"]).sort_by([("sha256", "ascending"), ("ordinal", "ascending")])
         for sha, doc_id in zip(t["sha256"].to_pylist(), t["doc_id"].to_pylist(), strict=True):
             out.setdefault(sha, []).append(doc_id)
     return out
@@ -243,7 +244,7 @@ def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
     if index is None or errors is None:
         old = None
         index = empty_table(pa.schema([load("documents").arrow().field(c) for c in INDEX_COLUMNS]))
-    old_docs = _docs_by_sha(index)
+    old_shas = set(pc.unique(index["sha256"]).to_pylist())
     old_errors = _lasting_errors(errors if old else None)
     error_shas = set(old_errors["sha256"].to_pylist())
     tried = _last_failures(errors)
@@ -251,7 +252,7 @@ def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
     # disk: its questions in `documents`, or a lasting error. Anything else is (re)processed.
     done = {
         r.sha256 for r in previous.values()
-        if r.pipeline_version == __version__ and r.sha256 and (r.sha256 in old_docs or r.sha256 in error_shas)
+        if r.pipeline_version == __version__ and r.sha256 and (r.sha256 in old_shas or r.sha256 in error_shas)
     }
     for f in inputs:
         prev = previous.get(f.source_file)
@@ -277,7 +278,7 @@ def plan(raw_dir: Path, out_dir: Path, force: bool, summary: Summary) -> Plan:
             journaled.append(cached)
         elif f.sha256 not in done:
             todo.append(f)
-    return Plan(inputs, previous, old_files, old, index, old_docs, old_errors, tried, done, todo, journaled)
+    return Plan(inputs, previous, old_files, old, index, old_shas, old_errors, tried, done, todo, journaled)
 
 
 def _errors_table(rows: list[dict], carried: list[tuple[str, str]], old_errors: pa.Table) -> pa.Table:
@@ -291,7 +292,7 @@ def _errors_table(rows: list[dict], carried: list[tuple[str, str]], old_errors: 
     return sort_by_key("errors", pa.concat_tables(tables))
 
 
-def _files_table(p: Plan, ok: set[str], questions: dict[str, list[str]], by_sha: dict[str, DocResult], failed_files: set[str]) -> pa.Table:
+def _files_table(p: Plan, ok: set[str], by_sha: dict[str, DocResult], failed_files: set[str]) -> pa.Table:
     """The `files` table, one row per input file: the old row, taken in Arrow, of every file
     that is as it was (path, size, mtime, hash, status and version, no new result); a new
     row for each other one. A night converts its few files, not the archive's."""
@@ -308,6 +309,9 @@ def _files_table(p: Plan, ok: set[str], questions: dict[str, list[str]], by_sha:
     old = old.filter(pc.is_in(old["sha256"], value_set=pa.array(sorted({f.sha256 for f in fresh if f.sha256 in ok} - set(by_sha)), pa.string())))
     warnings = dict(zip(old["sha256"].to_pylist(), old["warnings"].to_pylist(), strict=True))
     warnings.update({sha: res.warnings for sha, res in by_sha.items()})
+    # Questions of every good file: this run's, else those kept from the old tables.
+    questions = _docs_by_sha(p.index, {f.sha256 for f in fresh if f.sha256 in ok} - set(by_sha))
+    questions.update({sha: res.doc_ids for sha, res in by_sha.items()})
     cols: dict[str, list] = {c: [] for c in load("files").columns}
     for f in fresh:
         good = f.sha256 in ok
@@ -393,17 +397,16 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     failed = {f.sha256 for f in p.inputs if f.source_file in failed_files}
     ok = {f.sha256 for f in p.inputs if f.sha256 and f.sha256 not in failed}
     new_shas = {sha for sha in ok if sha in by_sha}
-    # Questions of every good file: this run's, else those kept from the old tables.
-    questions = {sha: (by_sha[sha].doc_ids if sha in by_sha else p.old_docs.get(sha, [])) for sha in ok}
-    new_ids = {d for sha in new_shas for d in questions[sha]}
+    new_ids = {d for sha in new_shas for d in by_sha[sha].doc_ids}
     paths: dict[str, list[str]] = {}
     for f in p.inputs:
         if f.sha256 in ok:
             paths.setdefault(f.sha256, []).append(f.source_file)
-    old_paths: dict[str, list[str]] = {}
-    for r in p.previous.values():
-        if r.status == "ok" and r.sha256:
-            old_paths.setdefault(r.sha256, []).append(r.source_file)
+    # Kept questions whose file paths changed (a file copied, renamed or removed): the pairs
+    # (path, hash) of good files now and before differ by those.
+    now_pairs = {(f.source_file, f.sha256) for f in p.inputs if f.sha256 in ok}
+    old_pairs = {(r.source_file, r.sha256) for r in p.previous.values() if r.status == "ok" and r.sha256}
+    moved = sorted({sha for _, sha in now_pairs ^ old_pairs} & (ok - new_shas))
     summary.failed = len(failed_files)
 
     # Old questions kept as they are, and those removed or redone (by content hash, in Arrow).
@@ -419,7 +422,6 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     # Parts touched: sessions of questions removed, redone or added, of questions whose
     # paths changed, and of references whose target a new or removed question may change.
     touched = _keys_of(dropped) | set(key_of.values())
-    moved = [sha for sha in ok - new_shas if sorted(paths[sha]) != sorted(old_paths.get(sha, []))]
     if moved:
         touched |= _keys_of(kept.filter(pc.is_in(kept["sha256"], value_set=pa.array(moved, pa.string()))))
     changed = pa.concat_tables([dropped.select(["session", "minister", "number"]), new_docs.select(["session", "minister", "number"])])
@@ -435,7 +437,7 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     for t in DOC_TABLES:
         for row in new_rows[t]:
             rows_by_key.setdefault((t, key_of[row["doc_id"]]), []).append(row)
-    files = _files_table(p, ok, questions, by_sha, failed_files)
+    files = _files_table(p, ok, by_sha, failed_files)
     validate("files", files)
 
     before = p.old or parts.current(out_dir)
