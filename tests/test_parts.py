@@ -1,0 +1,119 @@
+"""Storage in parts (issue 13): which part a question lives in, parts written as they are
+merged, damaged parts found, and a run with nothing to do that loads none of the extractors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import parts
+from pipeline.bench_archive import fabricate
+from pipeline.parts import NextGeneration, current, part_keys, read_table, schemas_match
+from pipeline.schema import duplicate_key, load
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("session", "doc_id", "key"), [
+    ("2022-2023", "3f2a9c81d0e4b7a5", "2022-2023.3"),
+    ("1996-1997", "a01177f972833a6d-2", "1996-1997.a"),  # the second question of a file: the file's bucket
+    (None, "007af857c78a8f3a", "none.0"),  # no session found
+    ("", "ffb53bcd843d1137", "none.f"),
+])
+def test_part_key_is_session_and_first_hex_digit(session: str | None, doc_id: str, key: str) -> None:
+    assert part_keys(pa.array([session], pa.string()), pa.array([doc_id])).to_pylist() == [key]
+
+
+@pytest.mark.parametrize(("rows", "dup"), [
+    ([("a", 1), ("a", 2), ("b", 1)], None),  # each column repeats, no pair does
+    ([("a", 1), ("b", 2), ("a", 1)], {"doc_id": "a", "seq": 1}),
+    ([("b", 7)], None),
+])
+def test_duplicate_key_finds_a_repeated_pair(rows: list[tuple[str, int]], dup: dict | None) -> None:
+    table = pa.table({"doc_id": [r[0] for r in rows], "seq": [r[1] for r in rows]})
+    assert duplicate_key(table, ("doc_id", "seq")) == dup
+
+
+@pytest.fixture()
+def archive(tmp_path: Path) -> tuple[Path, Path]:
+    """A fabricated archive of 60 questions (the benchmark's, small) and its input files."""
+    out, raw = tmp_path / "out", tmp_path / "raw"
+    fabricate(out, raw, 60)
+    return out, raw
+
+
+def test_fabricated_parts_hold_only_their_questions(archive: tuple[Path, Path]) -> None:
+    out, _ = archive
+    gen = current(out)
+    assert len(gen.parts("documents")) > 17  # 17 sessions, cut by bucket
+    for key in gen.parts("documents"):
+        docs = read_table(out, "documents", ["doc_id", "session"], keys=[key])
+        assert set(part_keys(docs["session"], docs["doc_id"]).to_pylist()) == {key}
+        dates = read_table(out, "dates", ["doc_id"], keys=[key])
+        assert set(dates["doc_id"].to_pylist()) <= set(docs["doc_id"].to_pylist())
+
+
+def test_a_part_is_on_disk_when_put_and_gone_when_the_run_fails(archive: tuple[Path, Path]) -> None:
+    out, _ = archive
+    before = current(out)
+    key = max(before.parts("documents").values(), key=lambda p: p["rows"])["key"]
+    docs = read_table(out, "documents", keys=[key])
+    assert docs.num_rows > 1
+    with pytest.raises(RuntimeError, match="merge broke"), NextGeneration(out) as gen:
+        gen.put("documents", key, docs.slice(1))
+        written = [gen.path / f for f in gen.new_files]
+        assert len(written) == 1 and written[0].is_file()  # written before finish: not held in memory
+        raise RuntimeError("merge broke")
+    assert not gen.path.exists()
+    assert current(out) == before
+
+
+def test_same_content_is_linked_and_changes_nothing(archive: tuple[Path, Path]) -> None:
+    out, _ = archive
+    before = current(out)
+    key = sorted(before.parts("documents"))[0]
+    with NextGeneration(out) as gen:
+        gen.put("documents", key, read_table(out, "documents", keys=[key]))
+        assert not gen.new_files
+        assert gen.finish() is None
+    assert current(out) == before and not gen.path.exists()
+
+
+def test_a_part_of_another_size_than_recorded_is_damage(archive: tuple[Path, Path]) -> None:
+    out, _ = archive
+    gen = current(out)
+    assert schemas_match(gen)
+    part = gen.files("amounts")[0]
+    part.write_bytes(part.read_bytes() + b"\0")
+    assert not schemas_match(current(out))
+
+
+def test_without_the_schema_digest_the_footers_are_read(archive: tuple[Path, Path]) -> None:
+    out, _ = archive
+    gen = current(out)
+    manifest = json.loads((gen.path / parts.MANIFEST).read_text())
+    manifest["schemas"] = "written by an older version"
+    (gen.path / parts.MANIFEST).write_text(json.dumps(manifest))
+    assert schemas_match(current(out))  # the types are right, whatever the sizes say
+    pages = load("pages").arrow()
+    other = pa.schema([pages.field(i).with_type(pa.string()) if pages.field(i).name == "page" else pages.field(i) for i in range(len(pages))])
+    part = current(out).files("pages")[0]
+    pq.write_table(pq.read_table(part).cast(other), part)
+    assert not schemas_match(current(out))
+
+
+def test_a_run_with_nothing_to_do_loads_no_extractor_and_no_pandas(archive: tuple[Path, Path]) -> None:
+    out, raw = archive
+    code = (
+        "import sys; from pipeline.cli import main; code = main(['extract', '--raw', sys.argv[1], '--out', sys.argv[2]]);"
+        "print(code, sorted(m for m in ('pandas', 'pipeline.document', 'pipeline.text', 'spacy', 'dateparser', 'pyarrow.dataset') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(raw), str(out)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.stdout.split("\n")[-2] == "0 []", proc.stderr
+    assert "none (no change)" in proc.stderr
