@@ -2,8 +2,8 @@
 
 Incremental by content: a file whose size and mtime are unchanged keeps its recorded
 hash; a hash already processed by this pipeline version is not processed again. Each
-finished document is appended to a journal while the run goes; at the end the parts of
-the sessions the run touched are rewritten and the new generation switched in at once
+finished document is appended to a journal while the run goes; at the end the parts the
+run touched are rewritten, one at a time, and the new generation switched in at once
 (pipeline.parts): a run killed at any moment leaves the previous state readable and the
 next run picks up where it stopped. Planning reads only the columns it needs, and the
 merge stays in Arrow, so a night costs what its new documents cost, not the archive.
