@@ -4,6 +4,7 @@ merged, damaged parts found, and a run with nothing to do that loads none of the
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,37 @@ def test_a_run_with_nothing_to_do_loads_no_extractor_and_no_pandas(archive: tupl
     proc = subprocess.run([sys.executable, "-c", code, str(raw), str(out)], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.stdout.split("\n")[-2] == "0 []", proc.stderr
     assert "none (no change)" in proc.stderr
+
+
+def test_a_touched_file_gets_its_new_mtime_and_keeps_its_questions(archive: tuple[Path, Path]) -> None:
+    from pipeline.run import RunOptions, extract
+
+    out, raw = archive
+    docs_before = read_table(out, "documents")
+    path = sorted(raw.rglob("*.pdf"))[5]
+    name = path.relative_to(raw).as_posix()
+    os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    summary = extract(raw, out, options=RunOptions(workers=1))
+    assert (summary.processed, summary.unchanged, summary.changed) == (0, 60, 0)
+    files = {r["source_file"]: r for r in read_table(out, "files").to_pylist()}
+    assert files[name]["mtime_ns"] == 1_700_000_000_000_000_000
+    assert len(files) == 60 and all(r["questions"] == 1 and r["status"] == "ok" for r in files.values())
+    assert read_table(out, "documents").equals(docs_before)
+    assert summary.written == ["files", "datapackage.json"]  # the package names the new generation
+
+
+def test_a_renamed_file_moves_its_question_without_processing_it(archive: tuple[Path, Path]) -> None:
+    from pipeline.run import RunOptions, extract
+
+    out, raw = archive
+    path = sorted(raw.rglob("*.pdf"))[7]
+    old_name = path.relative_to(raw).as_posix()
+    doc = next(d for d in read_table(out, "documents", ["doc_id", "source_file"]).to_pylist() if d["source_file"] == old_name)
+    path.rename(path.with_name("renamed.pdf"))
+    new_name = path.with_name("renamed.pdf").relative_to(raw).as_posix()
+    summary = extract(raw, out, options=RunOptions(workers=1))
+    assert (summary.processed, summary.new, summary.removed) == (0, 1, 1)
+    moved = next(d for d in read_table(out, "documents", ["doc_id", "source_file", "source_files"]).to_pylist() if d["doc_id"] == doc["doc_id"])
+    assert (moved["source_file"], moved["source_files"]) == (new_name, [new_name])
+    files = {r["source_file"]: r for r in read_table(out, "files").to_pylist()}
+    assert old_name not in files and files[new_name]["doc_ids"] == [doc["doc_id"]]
