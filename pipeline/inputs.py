@@ -43,7 +43,7 @@ class NotRegularFile(OSError):
     """An entry that is not a regular file: never read."""
 
 
-@dataclass
+@dataclass(slots=True)  # 150,000 of them in a night's plan
 class InputFile:
     source_file: str  # stored form of the path relative to the input folder (see source_name)
     location: str  # the path to open, as the listing found it (a string: 150,000 Path objects cost seconds)
