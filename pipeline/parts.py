@@ -183,9 +183,11 @@ class NextGeneration:
     every part is put, and every file is written anew).
     """
 
-    def __init__(self, out_dir: Path, *, reuse: bool = True):
+    def __init__(self, out_dir: Path, *, reuse: bool = True, prev: Generation | None = None):
+        """`prev`: the current generation, when the caller (holding the run lock) has read it
+        already; its manifest of thousands of parts is then not parsed again."""
         self.out_dir = Path(out_dir)
-        self.prev = current(self.out_dir)
+        self.prev = prev if prev is not None else current(self.out_dir)
         self.base = self.prev if reuse else None
         self.number = (self.prev.number if self.prev else 0) + 1
         gens = self.out_dir / GEN_DIR

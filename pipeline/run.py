@@ -355,7 +355,7 @@ def _changes_nothing(p: Plan, results: list[DocResult]) -> bool:
 
 def _finish(out_dir: Path, gen: parts.Generation | None, before: parts.Generation | None, summary: Summary) -> None:
     """After the switch (or none): row counts, the data package, old generations and the journal."""
-    now = gen or parts.current(out_dir)
+    now = gen or before or parts.current(out_dir)  # no switch: `before` is still current
     for t in TABLE_ORDER:
         summary.rows[t] = now.rows(t)
         if gen is not None and (before is None or gen.manifest["tables"][t] != before.manifest["tables"][t]):
@@ -442,7 +442,7 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
 
     before = p.old or parts.current(out_dir)
     # Part by part, each written as soon as it is merged: one part in memory at a time.
-    with parts.NextGeneration(out_dir, reuse=p.old is not None) as next_gen:
+    with parts.NextGeneration(out_dir, reuse=p.old is not None, prev=before) as next_gen:
         for key in sorted(touched):
             known = None  # the part's doc_ids: every row of a question lives in its question's part
             for t in DOC_TABLES:
