@@ -1,8 +1,9 @@
 """Stage 1, text: the PDF text layer per page, in reading order, as lines with geometry.
 
-pypdfium2 gives the running text (about 60x faster than pdfplumber); pdfplumber is opened
-only for pages whose drawing holds ruling lines, to cut table regions out of the running
-text. Page furniture is dropped and footnote bodies are kept apart here, because only
+pypdfium2 gives the running text (about 60x faster than pdfplumber) and, on pages whose
+drawing holds ruling lines, the tables (grid.py: rules from its path objects, cell text from
+its character boxes, while the page is open), so that table regions are cut out of the
+running text. Page furniture is dropped and footnote bodies are kept apart here, because only
 geometry (position, font size) tells them from the running text.
 """
 
@@ -25,13 +26,14 @@ from pipeline.cleanup import clean_line
 from pipeline.columns import in_reading_order
 from pipeline.errors import BrokenPdf, EncryptedPdf, NoPages, NotAPdf, NoTextLayer
 from pipeline.filekind import describe
+from pipeline.grid import TextLayer, find_tables
 from pipeline.inputs import HEAD_BYTES, open_regular
 from pipeline.labels import HEADER_FIELD, HEADER_START, LABEL_START, answer_blocks, is_caps
 from pipeline.ocr import OcrUnavailable, ocr_lines
 
 # A page with fewer characters than this is treated as a scan (no usable text layer).
 MIN_PAGE_CHARS = 20
-# Path objects on a page from which it is worth asking pdfplumber for tables.
+# Path objects on a page from which it is worth looking for ruling-line tables.
 RULING_PATHS = 4
 # Fraction of the page height, top and bottom, where running headers and footers live.
 MARGIN_ZONE = 0.12
@@ -93,14 +95,14 @@ class Page:
     printed_number: int | None = None  # the page number printed on it (dropped as furniture): restarts mark a new document
     note: str | None = None  # why a page stayed empty, for the document's warnings
     rotation: int = 0  # the page's /Rotate in degrees; lines are read as if it were 0
-    # Seconds spent on this page by pypdfium2 and by pdfplumber: the benchmark attributes cost per page.
+    # Seconds spent on this page reading text and finding tables: the benchmark attributes cost per page.
     t_read: float = 0.0
     t_tables: float = 0.0
 
 
 @dataclass
 class FoundTable:
-    """A ruling-line table as pdfplumber reads it: its box and its rows of cell text."""
+    """A ruling-line table as pdfplumber's extract() reads it: its box and its rows of cell text."""
 
     bbox: tuple[float, float, float, float]
     rows: list[list[str | None]]
@@ -173,11 +175,16 @@ def _blank_turned(raw_tp: pdfium_c.FPDF_TEXTPAGE, text: str) -> str:
     return "".join("\n" if turned(i) else c for i, c in enumerate(text))
 
 
-def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[Line], list]:
-    """Split pdfium's text into lines, each with the box of its first and last character."""
-    tp = page.get_textpage()
+def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float) -> tuple[list[Line], list, TextLayer]:
+    """Split pdfium's text into lines, each with the box of its first and last character.
+
+    Also gives the page text and where each pdfium line lies, for the table finder (grid.py).
+    """
     n = tp.count_chars()
-    text = _blank_turned(tp.raw, tp.get_text_range(0, n)) if n else ""
+    raw_text = tp.get_text_range(0, n) if n else ""
+    text = _blank_turned(tp.raw, raw_text) if n else ""
+    layer = TextLayer(raw=raw_text, shown=text)
+    spans = layer.spans
     lines: list[Line] = []
     supers: list[tuple[int, int, int, str]] = []
     # Raw calls with reused ctypes boxes: the helper's per-call allocations cost more than pdfium.
@@ -198,6 +205,7 @@ def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[
         last = m.start() + len(raw.rstrip()) - 1
         l0, b0, r0, t0 = charbox(first)
         l1, b1, r1, t1 = charbox(last)
+        spans.append((first, last + 1, height - max(t0, t1), height - min(b0, b1)))
         size = pdfium_c.FPDFText_GetFontSize(raw_tp, first)
         for sm in SUPERSCRIPT_CANDIDATE.finditer(raw):
             ci = m.start() + sm.start(1)
@@ -215,8 +223,7 @@ def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[
                 size=size,
             )
         )
-    tp.close()
-    return lines, supers
+    return lines, supers, layer
 
 
 def has_ruling(page: pdfium.PdfPage) -> bool:
@@ -245,7 +252,13 @@ def read_pages(source: PdfSource) -> list[Page]:
                 # upright (pdfium orders rotated text as it is shown, and get_size swaps sides).
                 page.set_rotation(0)
             width, height = page.get_size()
-            lines, supers = _page_lines(page, i + 1, height)
+            tp = page.get_textpage()
+            lines, supers, layer = _page_lines(tp, i + 1, height)
+            ruling = has_ruling(page)
+            t_tab = time.perf_counter()
+            tables = read_tables(page, tp, layer, height) if ruling else []
+            t_tab = time.perf_counter() - t_tab
+            tp.close()
             lines, supers = in_reading_order(lines, supers, width)  # two columns: left, then right
             text_source, note = "text", None
             if sum(len(ln.text) for ln in lines) < MIN_PAGE_CHARS:
@@ -262,16 +275,18 @@ def read_pages(source: PdfSource) -> list[Page]:
                     width=width,
                     height=height,
                     lines=lines,
-                    ruling=has_ruling(page),
+                    ruling=ruling,
                     chars=sum(len(ln.text) for ln in lines),
                     superscripts=supers,
+                    tables=tables,
                     text_source=text_source,
                     note=note,
                     rotation=rotation,
+                    t_tables=t_tab,
                 )
             )
             page.close()
-            pages[-1].t_read = time.perf_counter() - t0
+            pages[-1].t_read = time.perf_counter() - t0 - t_tab
     finally:
         pdf.close()
     if not pages:
@@ -302,39 +317,13 @@ def _ocr_page(page: pdfium.PdfPage, number: int) -> tuple[list[Line], list, str]
     return lines, [], ("ocr" if lines else "empty")
 
 
-def _upright_copy(data: bytes) -> bytes:
-    """The PDF with every page's /Rotate set to 0, for pdfplumber, which reads a rotated page
-    as shown (table boxes turned, cell text reversed) where pdfium read it in its own space."""
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for i in range(len(pdf)):
-            page = pdf[i]
-            page.set_rotation(0)
-            page.close()
-        out = io.BytesIO()
-        pdf.save(out)
-        return out.getvalue()
-    finally:
-        pdf.close()
+def read_tables(page: pdfium.PdfPage, tp: pdfium.PdfTextPage, layer: TextLayer, height: float) -> list[FoundTable]:
+    """The ruling-line tables of an open page (see grid.py), in the coordinates of its lines.
 
-
-def read_tables(source: PdfSource, pages: list[Page]) -> None:
-    """pdfplumber's ruling-line tables, only on pages whose drawing has ruling lines."""
-    flagged = [p for p in pages if p.ruling]
-    if not flagged:
-        return
-    import pdfplumber
-
-    data = _pdf_bytes(source)
-    if any(p.rotation for p in flagged):
-        data = _upright_copy(data)
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in flagged:
-            t0 = time.perf_counter()
-            pl_page = pdf.pages[page.number - 1]
-            page.tables = [FoundTable(bbox=t.bbox, rows=t.extract()) for t in pl_page.find_tables()]
-            pl_page.close()
-            page.t_tables = time.perf_counter() - t0
+    Asked only on pages whose drawing has ruling lines; a page read with /Rotate set to 0 has
+    its rules and characters in the same upright space as its lines.
+    """
+    return [FoundTable(bbox=bbox, rows=rows) for bbox, rows in find_tables(page.raw, tp.raw, layer, height)]
 
 
 CAPTION = re.compile(r"^Tabel\s+\d+\b", re.IGNORECASE)
@@ -505,12 +494,11 @@ def join_lines(parts: list[str]) -> str:
 
 
 def clean_pages(source: PdfSource, pages: list[Page]) -> list[Page]:
-    """Cut tables (pdfplumber, ruling pages only), furniture and footnotes, then clean lines.
+    """Cut tables (found by read_pages), furniture and footnotes, then clean lines.
 
     Footnote markers are removed at the offsets pdfium gave, so the characters are cleaned
     (ligatures, soft hyphens, spaces) only afterwards.
     """
-    read_tables(source, pages)
     drop_tables(pages)
     strip_furniture(pages)
     for page in pages:
