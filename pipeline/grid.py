@@ -8,7 +8,7 @@ character boxes (font ascent and descent, advance width: the boxes pdfminer give
 only for the text lines that lie in a table.
 
 The grid builder follows pdfplumber's `lines` strategy step by step, with its default
-tolerances (snap and join 3 pt, edges of 3 pt or more, intersections within 1 pt), and its
+tolerances (snap and join 3 pt, edges of 3 pt or more, intersections within 3 pt), and its
 cell text follows `Table.extract()` (a character belongs to the cell holding its centre;
 lines clustered by top within 3 pt, words split at blanks and at gaps over 3 pt; lines
 joined by "\\n", a spanned slot None). It is written here rather than calling
@@ -33,7 +33,7 @@ SNAP = 3.0  # edges this close on the other axis are one rule (pdfplumber snap_t
 JOIN = 3.0  # collinear pieces with gaps up to this are one rule (join_tolerance)
 MIN_EDGE = 3.0  # shorter rules are no table border (edge_min_length)
 PREFILTER = 1.0  # shorter pieces are dropped before merging (edge_min_length_prefilter)
-CROSS = 1.0  # a vertical and a horizontal rule meet when this close (intersection_tolerance)
+CROSS = 3.0  # a vertical and a horizontal rule meet when this close (intersection_tolerance)
 X_TOL = 3.0  # a gap wider than this between characters splits words (x_tolerance)
 Y_TOL = 3.0  # characters whose tops differ more than this are on different lines (y_tolerance)
 FLAT = 0.01  # a segment turned by less than this (points) is horizontal or vertical
