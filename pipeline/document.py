@@ -39,7 +39,7 @@ class DocResult:
     rows: dict[str, list[dict]] = field(default_factory=dict)
     error: dict | None = None
     warnings: list[str] = field(default_factory=list)  # about the file as a whole (files.warnings)
-    # Seconds per stage, and per page (number, pypdfium2, pdfplumber): for `schv bench`.
+    # Seconds per stage, and per page (number, text, tables): for `schv bench`.
     cost: dict = field(default_factory=dict)
 
     @classmethod
@@ -253,7 +253,7 @@ def process_pdf_bytes(data: bytes, source_file: str, sha: str) -> DocResult:
         t0 = time.perf_counter()
         pages = read_pages(data)
         if not is_bulletin(pages):
-            looks_like_question(pages)  # before pdfplumber's cost on a PDF that is no question
+            looks_like_question(pages)  # before the clean-up's cost on a PDF that is no question
         pages = clean_pages(data, pages)
         t1 = time.perf_counter()
         stage = "split"
@@ -279,7 +279,7 @@ def process_pdf_bytes(data: bytes, source_file: str, sha: str) -> DocResult:
     cost = {
         "pages": [(p.number, p.t_read, p.t_tables, bool(p.tables)) for p in pages],
         "text (pypdfium2)": read,
-        "tables (pdfplumber)": tables,
+        "tables (grid)": tables,
         "clean-up": (t1 - t0) - read - tables,
         "segment": t2 - t1,
         "entities + rows": t3 - t2,

@@ -57,8 +57,6 @@ def _exit_reason(exitcode: int | None) -> str:
 
 def warm_up() -> None:
     """Load what every document needs once, before workers fork: they start warm, also when recycled."""
-    import pdfplumber  # noqa: F401
-
     from pipeline.cleanup import keeps_hyphen
 
     keeps_hyphen("fundamen", "tele")  # loads the Dutch word list
