@@ -40,8 +40,6 @@ MARGIN_ZONE = 0.12
 # A character whose baseline is turned more than this (radians, about 20 degrees) from the
 # page's horizontal is a stamp or a margin note, not running text.
 TURNED = 0.35
-# Every how many characters the angle is sampled before all are looked at.
-ANGLE_SAMPLE = 4
 
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–]\s*)?\d{1,4}(?:\s*[-–])?\s*$"
@@ -163,26 +161,57 @@ def _blank_turned(raw_tp: pdfium_c.FPDF_TEXTPAGE, text: str) -> str:
     A received-stamp or an archive number printed vertically along the margin is no running
     text; pdfium may even glue it to a horizontal line ("1Ontvangen op 3 mei 2023" where the
     stamp's foot meets the page number), so it is cut out per character, not per line.
-    Angles are sampled first: most pages have none, and the call costs as much as the text.
+    Asked only for pages whose drawing holds turned text (see _drawing): the call per
+    character costs as much as the text.
     """
     angle = pdfium_c.FPDFText_GetCharAngle  # radians; -1 for characters pdfium generated
 
     def turned(i: int) -> bool:
         return TURNED < angle(raw_tp, i) < 2 * math.pi - TURNED
 
-    if not any(turned(i) for i in range(0, len(text), ANGLE_SAMPLE)):
-        return text
     return "".join("\n" if turned(i) else c for i, c in enumerate(text))
 
 
-def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float) -> tuple[list[Line], list, TextLayer]:
+def _drawing(page: pdfium_c.FPDF_PAGE) -> tuple[int, bool]:
+    """Path objects (up to RULING_PATHS) and whether any text object is drawn at an angle.
+
+    One walk over the page's objects, into forms (a stamp is often a form laid over the
+    page) with their matrices: a text object's matrix turns all its characters, so the
+    costly per-character angles are asked only where one is turned.
+    """
+    paths = 0
+    turned = False
+    m = pdfium_c.FS_MATRIX()
+    ref = ctypes.byref(m)
+    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
+    path_t, text_t, form_t = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
+
+    def walk(objects: list, outer: tuple[float, float, float, float]) -> None:
+        nonlocal paths, turned
+        for obj in objects:
+            kind = get_type(obj)
+            if kind == path_t:
+                paths += 1
+            elif kind in (text_t, form_t) and get_matrix(obj, ref):
+                a, b, c, d = outer
+                inner = (m.a * a + m.b * c, m.a * b + m.b * d, m.c * a + m.d * c, m.c * b + m.d * d)
+                if kind == text_t:
+                    turned = turned or abs(math.atan2(inner[1], inner[0])) > TURNED
+                else:
+                    walk([pdfium_c.FPDFFormObj_GetObject(obj, k) for k in range(pdfium_c.FPDFFormObj_CountObjects(obj))], inner)
+
+    walk([pdfium_c.FPDFPage_GetObject(page, i) for i in range(pdfium_c.FPDFPage_CountObjects(page))], (1.0, 0.0, 0.0, 1.0))
+    return paths, turned
+
+
+def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float, turned: bool = True) -> tuple[list[Line], list, TextLayer]:
     """Split pdfium's text into lines, each with the box of its first and last character.
 
     Also gives the page text and where each pdfium line lies, for the table finder (grid.py).
     """
     n = tp.count_chars()
     raw_text = tp.get_text_range(0, n) if n else ""
-    text = _blank_turned(tp.raw, raw_text) if n else ""
+    text = _blank_turned(tp.raw, raw_text) if n and turned else raw_text
     layer = TextLayer(raw=raw_text, shown=text)
     spans = layer.spans
     lines: list[Line] = []
@@ -226,17 +255,6 @@ def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float) -> tuple[lis
     return lines, supers, layer
 
 
-def has_ruling(page: pdfium.PdfPage) -> bool:
-    """Cheap check for ruling lines: count vector path objects on the page (raw calls, no wrappers)."""
-    paths = 0
-    for i in range(pdfium_c.FPDFPage_CountObjects(page)):
-        if pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page, i)) == pdfium_c.FPDF_PAGEOBJ_PATH:
-            paths += 1
-            if paths >= RULING_PATHS:
-                return True
-    return False
-
-
 def read_pages(source: PdfSource) -> list[Page]:
     """Lines with geometry for every page, before any clean-up across pages."""
     pdf = open_pdf(source)
@@ -253,8 +271,9 @@ def read_pages(source: PdfSource) -> list[Page]:
                 page.set_rotation(0)
             width, height = page.get_size()
             tp = page.get_textpage()
-            lines, supers, layer = _page_lines(tp, i + 1, height)
-            ruling = has_ruling(page)
+            paths, turned = _drawing(page.raw)
+            lines, supers, layer = _page_lines(tp, i + 1, height, turned)
+            ruling = paths >= RULING_PATHS
             t_tab = time.perf_counter()
             tables = read_tables(page, tp, layer, height) if ruling else []
             t_tab = time.perf_counter() - t_tab
