@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pypdfium2.raw as pdfium_c
@@ -342,47 +343,46 @@ def _unturned(chars: list[Char]) -> list[Char]:
     return out
 
 
+def _by_line(items: list, top: Callable) -> list[list]:
+    """Items in lines: pdfplumber's cluster_objects by top (Y_TOL), lines top to bottom, order kept."""
+    tops = [top(it) for it in items]
+    if max(tops) - min(tops) <= Y_TOL:  # the common cell: one line
+        return [items]
+    line_of = _clusters(tops)
+    lines: dict[int, list] = {}
+    for it, t in zip(items, tops, strict=True):
+        lines.setdefault(line_of[t], []).append(it)
+    return [lines[k] for k in sorted(lines)]
+
+
 def _lines(chars: list[Char]) -> str:
     """Lines of words: chars clustered by top, sorted by x, split at blanks and gaps (pdfplumber's words)."""
     if not chars:
         return ""
-    tops = [c.top for c in chars]
-    line_of = _clusters(tops)
-    ordered = sorted(range(len(chars)), key=lambda i: line_of[tops[i]])
-    lines: dict[int, list[int]] = {}
-    for i in ordered:
-        lines.setdefault(line_of[tops[i]], []).append(i)
     words: list[tuple[float, str]] = []  # (top, text)
-    for _, idx in sorted(lines.items()):
-        idx.sort(key=lambda i: chars[i].x0)
-        word: list[int] = []
-        for i in idx:
-            ch = chars[i]
+    for line in _by_line(chars, lambda c: c.top):
+        line.sort(key=lambda c: c.x0)
+        word: list[str] = []
+        w_top = prev = None
+        for ch in line:
             if ch.text.isspace():
                 if word:
-                    words.append(_word(chars, word, tops))
-                word = []
+                    words.append((w_top, "".join(word)))
+                word, prev = [], None
                 continue
-            if word:
-                prev = chars[word[-1]]
-                if ch.x0 < prev.x0 or ch.x0 > prev.x1 + X_TOL or abs(tops[i] - tops[word[-1]]) > Y_TOL:
-                    words.append(_word(chars, word, tops))
-                    word = []
-            word.append(i)
+            if prev is not None and (ch.x0 < prev.x0 or ch.x0 > prev.x1 + X_TOL or abs(ch.top - prev.top) > Y_TOL):
+                words.append((w_top, "".join(word)))
+                word = []
+            if not word or ch.top < w_top:
+                w_top = ch.top if not word else min(w_top, ch.top)
+            word.append(LIGATURES.get(ch.text, ch.text))
+            prev = ch
         if word:
-            words.append(_word(chars, word, tops))
+            words.append((w_top, "".join(word)))
     if not words:
         return ""
-    line_of_word = _clusters([w[0] for w in words])
-    out: dict[int, list[str]] = {}
-    for w_top, w_text in words:
-        out.setdefault(line_of_word[w_top], []).append(w_text)
-    return "\n".join(" ".join(ws) for _, ws in sorted(out.items()))
-
-
-def _word(chars: list[Char], idx: list[int], tops: list[float]) -> tuple[float, str]:
-    text = "".join(LIGATURES.get(chars[i].text, chars[i].text) for i in idx).replace("\ufffe", "-")
-    return min(tops[i] for i in idx), text
+    text = "\n".join(" ".join(w[1] for w in line) for line in _by_line(words, lambda w: w[0]))
+    return text.replace("\ufffe", "-")
 
 
 def find_tables(
