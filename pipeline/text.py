@@ -50,7 +50,7 @@ PAGE_NUMBER = re.compile(
 # A bulletin's running header, its page number inside: "Vlaams Parlement - Vragen en Antwoorden - Nr.7 - April 2006 -3-".
 RUNNING_HEADER = re.compile(r"^(?:-\s*\d{1,4}\s*-\s*)?Vlaams\s+Parlement\s*-\s*Vragen\s+en\s+Antwoorden\b", re.IGNORECASE)
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
-LINE = re.compile(r"[^\r\n]+")
+LINE = re.compile(r"[^\S\r\n]*([^\r\n]*\S)")  # a line of the text; group 1 without its outer blanks
 URL_BROKEN = re.compile(r"\(?(?:https?://|www\.)\S*[/?&=#_.-]$")
 URL_END = re.compile(r"\(?(?:https?://|www\.)\S*[\w]$")
 URL_CONTINUES = re.compile(r"[a-z0-9][\w.-]*[/?=&#%-]\S*")
@@ -225,33 +225,19 @@ def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float, turned: bool
         get_box(raw_tp, i, *refs)  # left, right, bottom, top
         return box[0].value, box[2].value, box[1].value, box[3].value
 
+    height_ = height
+    font_size = pdfium_c.FPDFText_GetFontSize
     for m in LINE.finditer(text):
-        raw = m.group()
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        first = m.start() + (len(raw) - len(raw.lstrip()))
-        last = m.start() + len(raw.rstrip()) - 1
+        stripped = m.group(1)
+        first, last = m.start(1), m.end(1) - 1
         l0, b0, r0, t0 = charbox(first)
         l1, b1, r1, t1 = charbox(last)
-        spans.append((first, last + 1, height - max(t0, t1), height - min(b0, b1)))
-        size = pdfium_c.FPDFText_GetFontSize(raw_tp, first)
-        for sm in SUPERSCRIPT_CANDIDATE.finditer(raw):
-            ci = m.start() + sm.start(1)
-            if pdfium_c.FPDFText_GetFontSize(raw_tp, ci) < 0.8 * size:
-                supers.append((len(lines), sm.start(1) - (first - m.start()), sm.end(1) - (first - m.start()), sm.group(1)))
-        lines.append(
-            Line(
-                text=stripped,
-                page=number,
-                top=height - t0,
-                last_top=height - t1,
-                bottom=height - b0,
-                x0=l0,
-                x1=r1,
-                size=size,
-            )
-        )
+        spans.append((first, last + 1, height_ - max(t0, t1), height_ - min(b0, b1)))
+        size = font_size(raw_tp, first)
+        for sm in SUPERSCRIPT_CANDIDATE.finditer(stripped):
+            if font_size(raw_tp, first + sm.start(1)) < 0.8 * size:
+                supers.append((len(lines), sm.start(1), sm.end(1), sm.group(1)))
+        lines.append(Line(stripped, number, height_ - t0, height_ - t1, height_ - b0, l0, r1, size))
     return lines, supers, layer
 
 
