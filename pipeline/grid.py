@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 import pypdfium2.raw as pdfium_c
 
+from pipeline.pdfium_calls import CharBoxes
+
 SNAP = 3.0  # edges this close on the other axis are one rule (pdfplumber snap_tolerance)
 JOIN = 3.0  # collinear pieces with gaps up to this are one rule (join_tolerance)
 MIN_EDGE = 3.0  # shorter rules are no table border (edge_min_length)
@@ -253,9 +255,7 @@ def table_chars(textpage: pdfium_c.FPDF_TEXTPAGE, layer: TextLayer, boxes: list[
     words as a drawn space does. Characters the running text dropped as turned (text drawn at
     an angle) are kept here, marked, and read along their own direction (see cell_text).
     """
-    rect = pdfium_c.FS_RECTF()
-    ref = ctypes.byref(rect)
-    loose = pdfium_c.FPDFText_GetLooseCharBox
+    loose = CharBoxes(textpage).loose
     raw, shown = layer.raw, layer.shown
     out: list[Char] = []
     ranges = [range(start, end) for start, end, top, bottom in layer.spans if any(top <= b[3] + MARGIN and bottom >= b[1] - MARGIN for b in boxes)]
@@ -266,8 +266,8 @@ def table_chars(textpage: pdfium_c.FPDF_TEXTPAGE, layer: TextLayer, boxes: list[
             ch = raw[i]
             if ch in "\r\n":
                 continue
-            loose(textpage, i, ref)
-            if rect.left == rect.right and ch.isspace():
+            left, top, right, bottom = loose(i)
+            if left == right and ch.isspace():
                 if out:
                     p = out[-1]
                     out.append(Char(ch, p.x1, p.top, p.x1, p.bottom, p.turn))
@@ -275,7 +275,7 @@ def table_chars(textpage: pdfium_c.FPDF_TEXTPAGE, layer: TextLayer, boxes: list[
             turn = 0.0
             if shown[i] == "\n":
                 turn = 2 * math.pi - pdfium_c.FPDFText_GetCharAngle(textpage, i)  # pdfium counts clockwise
-            out.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom, turn))
+            out.append(Char(ch, left, height - top, right, height - bottom, turn))
     return out
 
 

@@ -30,6 +30,7 @@ from pipeline.grid import TextLayer, find_tables
 from pipeline.inputs import HEAD_BYTES, open_regular
 from pipeline.labels import HEADER_FIELD, HEADER_START, LABEL_START, answer_blocks, is_caps
 from pipeline.ocr import OcrUnavailable, ocr_lines
+from pipeline.pdfium_calls import CharBoxes
 
 # A page with fewer characters than this is treated as a scan (no usable text layer).
 MIN_PAGE_CHARS = 20
@@ -216,14 +217,9 @@ def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float, turned: bool
     spans = layer.spans
     lines: list[Line] = []
     supers: list[tuple[int, int, int, str]] = []
-    # Raw calls with reused ctypes boxes: the helper's per-call allocations cost more than pdfium.
-    box = [ctypes.c_double() for _ in range(4)]
-    refs = [ctypes.byref(b) for b in box]
-    get_box, raw_tp = pdfium_c.FPDFText_GetCharBox, tp.raw
-
-    def charbox(i: int) -> tuple[float, float, float, float]:
-        get_box(raw_tp, i, *refs)  # left, right, bottom, top
-        return box[0].value, box[2].value, box[1].value, box[3].value
+    # Raw calls into one reused box: the helper's per-call allocations cost more than pdfium.
+    raw_tp = tp.raw
+    charbox = CharBoxes(raw_tp).tight  # left, bottom, right, top
 
     height_ = height
     font_size = pdfium_c.FPDFText_GetFontSize
