@@ -181,9 +181,11 @@ def grids(h_rules: list[Rule], v_rules: list[Rule]) -> list[Grid]:
     # Intersections: each point with the rules through it (indices).
     through_v: dict[tuple[float, float], set[int]] = {}
     through_h: dict[tuple[float, float], set[int]] = {}
+    h_pos = [he.pos for he in h]  # merge() sorted them by position: a chart's many rules stay cheap
     for vi, ve in enumerate(v):
-        for hi, he in enumerate(h):
-            if ve.lo <= he.pos + CROSS and ve.hi >= he.pos - CROSS and he.lo - CROSS <= ve.pos <= he.hi + CROSS:
+        for hi in range(bisect.bisect_left(h_pos, ve.lo - CROSS), bisect.bisect_right(h_pos, ve.hi + CROSS)):
+            he = h[hi]
+            if he.lo - CROSS <= ve.pos <= he.hi + CROSS:
                 pt = (ve.pos, he.pos)
                 through_v.setdefault(pt, set()).add(vi)
                 through_h.setdefault(pt, set()).add(hi)
