@@ -268,8 +268,8 @@ def unit_in(text: str | None, source: str) -> Unit | None:
         return None
     taken = [(a.char_start, a.char_end) for a in find_amounts(text)]
     for m in CONTEXT_UNIT.finditer(text):
-        if any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
-            continue  # "1 miljoen euro" is an amount, not the table's unit
+        if any(s < m.start() < e for s, e in taken):
+            continue  # "1 miljoen euro" is an amount, not the table's unit ("duizend euro" alone is one)
         if m["pct"]:
             return Unit("percentage", source=source)
         if m["kcur"]:
@@ -350,11 +350,13 @@ def join_pieces(pages: list[Page]) -> list[JoinedTable]:
                 and prev[0].page == page.number - 1
                 and _touches_bottom(by_number[prev[0].page], prev[0].table)
                 and _touches_top(page, t)
-                and not t.caption
+                and not (t.caption and not t.caption_below)  # a caption above starts a new table
+                and not prev[0].table.caption_below  # a caption below ended the previous one
                 and len(rows[0]) == len(prev[1].rows[0])
             )
             if continued:
                 target = prev[1]
+                target.caption = target.caption or t.caption
                 n = header_rows(target.rows)
                 repeated = n > 0 and rows[:n] == target.rows[:n]
                 target.rows.extend(rows[n:] if repeated else rows)

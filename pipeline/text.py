@@ -110,6 +110,7 @@ class FoundTable:
     bbox: tuple[float, float, float, float]
     rows: list[list[str | None]]
     caption: str | None = None
+    caption_below: bool = False  # the caption stands under the table (Word's habit), not above it
     sentence: str | None = None
 
 
@@ -346,7 +347,7 @@ def read_tables(source: PdfSource, pages: list[Page]) -> None:
 # "Tabel 1: ...", "Tabel 4-1: ...", "Tabel 2 - ...", "Tabel 3." alone: the number is followed by
 # punctuation or ends the line, and the line stands next to a table ("Tabel 3-2 toont een
 # overzicht ..." is running text).
-CAPTION = re.compile(r"^Tabel\s+\d+(?:[.-]\d+)*\s*(?:[:.–—-]|$)", re.IGNORECASE)
+CAPTION = re.compile(r"^Tabel\s+\d+(?:[.-]\d+)*(?![.-]?\d)(?:\s*[:.–—]|\s+-\s|\s*$)", re.IGNORECASE)
 # A caption above its table ends at most this many font sizes above it; one below starts
 # at most CAPTION_BELOW under it (Word puts "Tabel 4-1: ..." right under the table).
 CAPTION_ABOVE = 3.0
@@ -411,6 +412,7 @@ def _assign_captions(page: Page, lines: list[Line]) -> tuple[set[int], dict[int,
             _, table, is_above = best
             table.caption = join_lines([clean_line(b.text) for b in block])
             used.update(id(b) for b in block)
+            table.caption_below = not is_above
             if is_above:
                 tops[id(table)] = block[0].top
     return used, tops
