@@ -59,6 +59,7 @@ CONTEXT_UNIT = re.compile(
     r"|(?P<pct>%|(?<!\w)procent(?!\w)|(?<!\w)percentage(?!\w))",
     re.IGNORECASE,
 )
+SHARE = re.compile(r"aandeel|graad", re.IGNORECASE)
 HEADER_JOIN = " / "
 # A piece of a table that starts within this distance of the page's first text line, or
 # ends within it of the last, touches the page break.
@@ -288,8 +289,10 @@ def read_column(header: str | None, caption: str | None, sentence: str | None, c
     """How this column's data cells are read: unit, years, and the marks its figures use."""
     unit = unit_in(header, "header")
     own_kind = bool(header and (MEASURE.search(header) or YEAR_HEADER.search(header)))
-    if unit is None and not own_kind:
+    if unit is None:
         unit = unit_in(caption, "caption") or unit_in(sentence, "sentence")
+        if own_kind and not (unit and unit.kind == "percentage" and SHARE.search(header or "")):
+            unit = None  # "Aantal dossiers" in a table "(in euro)" stays a count; "Aandeel" takes "(in %)"
     figs = [f for f in map(figure, cells) if f is not None]
     bare = [f for f in figs if f.unit is None and f.scale == 1]
     years = bool(bare) and all(YEAR.fullmatch(f.digits) and f.sign == 1 for f in bare) and (

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES, load_spec
 
-from pipeline.answer_tables import cell_text, parse_cell
+from pipeline.answer_tables import cell_text, parse_cell, read_column
 from pipeline.document import DocResult, process_file
 
 PROVINCES = ["Antwerpen", "Limburg", "Oost-Vlaanderen", "Vlaams-Brabant", "West-Vlaanderen", "Brussel"]
 
 
-def _doc_with(table_block: dict, extra_paragraphs: int = 0) -> dict:
+def _doc_with(table_block: dict, extra_paragraphs: int = 0, lead: str = "De gevraagde cijfers per provincie staan in de onderstaande tabel.") -> dict:
     spec = json.loads(json.dumps(load_spec(SAMPLES / "sv303-2022-2023.json")))
     spec["answer"] = [
-        "De gevraagde cijfers per provincie staan in de onderstaande tabel.",
+        lead,
         *["De subsidie wordt jaarlijks geëvalueerd en bijgestuurd op basis van de ingediende verslagen." * 3] * extra_paragraphs,
         table_block,
         "De cijfers voor 2024 zijn voorlopig en worden in het voorjaar van 2025 gevalideerd.",
@@ -86,7 +86,9 @@ def test_merged_header_cells(render_spec) -> None:
     assert all(cells[(r, c)]["is_header"] for r in (0, 1) for c in range(4))
     assert not cells[(2, 1)]["is_header"]
     money = cells[(2, 1)]
-    assert (money["kind"], money["value"], money["unit_from_context"]) == ("money", Decimal("14282612"), True)
+    assert (money["kind"], money["value"], money["unit_from_context"]) == ("money", Decimal("14282612"), "header")
+    assert money["column_header"] == "Bedrag (in euro) / 2022"
+    assert cells[(2, 2)]["column_header"] == "Bedrag (in euro) / 2023" and cells[(2, 3)]["column_header"] == "Aandeel"
     assert (cells[(3, 3)]["kind"], cells[(3, 3)]["value"]) == ("percentage", Decimal("14.33"))
 
 
@@ -94,7 +96,7 @@ def test_scale_in_caption_applies_to_bare_numbers(render_spec) -> None:
     rows = [["Onderdeel", "2024", "2025"], ["Werking", "1.022,4", "1.080,1"], ["Investeringen", "254,7", "301,0"]]
     res = _extract(render_spec, _doc_with({"table": rows, "caption": "Tabel 2: dotatie (in miljoen euro)"}))
     cells = {(c["row"], c["col"]): c for c in res.rows["answer_table_cells"]}
-    assert cells[(1, 1)]["value"] == Decimal("1022400000") and cells[(1, 1)]["unit_from_context"] is True
+    assert cells[(1, 1)]["value"] == Decimal("1022400000") and cells[(1, 1)]["unit_from_context"] == "caption"
     assert cells[(2, 2)]["kind"] == "money"
 
 
@@ -127,8 +129,8 @@ def test_wrapped_cell_text(raw: str | None, joined: str | None) -> None:
     ],
 )
 def test_parse_cell(text: str, kind: str | None, value: str | None, from_context: bool) -> None:
-    got = parse_cell(text, (None, Decimal(1)))
-    assert (got[0], got[1], got[3]) == (kind, Decimal(value) if value else None, from_context)
+    got = parse_cell(text, read_column(None, None, None, [text]))  # a column of this one cell
+    assert (got[0], got[1], got[3] is not None) == (kind, Decimal(value) if value else None, from_context)
 
 
 def test_sample_devset_table_documents_have_tables() -> None:
@@ -138,3 +140,49 @@ def test_sample_devset_table_documents_have_tables() -> None:
         "Tabel 1: Geplande en niet-uitgevoerde ritten per vervoerregio in 2024",
         "Tabel 2: Samenstelling van de dotatie van De Lijn (in miljoen euro)",
     ]
+
+
+def _cells(res: DocResult) -> dict[tuple[int, int], dict]:
+    return {(c["row"], c["col"]): c for c in res.rows["answer_table_cells"]}
+
+
+def test_table_without_header_row(render_spec) -> None:
+    rows = [["Antwerpen", "31", "24"], ["Limburg", "18", "15"], ["Totaal", "49", "39"]]
+    res = _extract(render_spec, _doc_with({"table": rows, "header_rows": 0}))
+    [table] = res.rows["answer_tables"]
+    cells = _cells(res)
+    assert (table["header_rows"], table["n_rows"]) == (0, 3)
+    assert (cells[(0, 1)]["is_header"], cells[(0, 1)]["kind"], cells[(0, 1)]["value"]) == (False, "number", Decimal(31))
+    assert [cells[(r, 0)]["is_total"] for r in range(3)] == [False, False, True]
+
+
+def test_unit_from_the_sentence_before_and_decimal_points(render_spec) -> None:
+    rows = [["Regio", "2022", "2023"], ["Vlaanderen", "84,2", "1.002,4"], ["Brussel", "51.0", "38.000"], ["Wallonië", "97.5", "12.500"]]
+    lead = "De bedragen per regio staan, in miljoen euro, in de tabel hieronder."
+    res = _extract(render_spec, _doc_with({"table": rows}, lead=lead))
+    [table] = res.rows["answer_tables"]
+    assert table["sentence"] == lead and table["caption"] is None
+    cells = _cells(res)
+    got = {(r, c): (cells[(r, c)]["kind"], cells[(r, c)]["value"], cells[(r, c)]["unit_from_context"]) for r in (1, 2, 3) for c in (1, 2)}
+    m = Decimal(10) ** 6
+    assert got == {
+        (1, 1): ("money", Decimal("84.2") * m, "sentence"), (2, 1): ("money", Decimal("51.0") * m, "sentence"),
+        (3, 1): ("money", Decimal("97.5") * m, "sentence"),
+        (1, 2): ("money", Decimal("1002.4") * m, "sentence"), (2, 2): ("money", Decimal(38000) * m, "sentence"),
+        (3, 2): ("money", Decimal(12500) * m, "sentence"),
+    }
+    assert lead in res.rows["documents"][0]["answer_text"]  # the sentence stays running text
+
+
+@pytest.mark.parametrize("below", [False, True])
+def test_caption_over_two_lines(render_spec, below: bool) -> None:
+    caption = ("Tabel 3: Vastleggingskredieten per beleidsdomein en per jaar, exclusief nieuwe maatregelen en nieuw beleid, "
+               "voor de begrotingsopmaak (in duizend euro)")
+    rows = [["Beleidsdomein", "BA 2025", "BO 2026"], ["Onderwijs en Vorming", "19.545.147", "20.027.270"], ["Totaal", "65.162.127", "65.812.226"]]
+    res = _extract(render_spec, _doc_with({"table": rows, "caption": caption, "caption_below": below}))
+    [table] = res.rows["answer_tables"]
+    assert table["caption"] == caption
+    answer = res.rows["documents"][0]["answer_text"]
+    assert "nieuw beleid" not in answer and "Vastleggingskredieten" not in answer
+    cells = _cells(res)
+    assert (cells[(1, 1)]["kind"], cells[(1, 1)]["value"], cells[(1, 1)]["unit_from_context"]) == ("money", Decimal(19545147000), "caption")
