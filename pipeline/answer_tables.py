@@ -43,10 +43,10 @@ TOTAL = re.compile(r"(?:sub|algemeen\s+|eind|groot)?tota(?:a)?l\b|^som\b", re.IG
 # A header that makes its column years ("Jaar", "Academiejaar"), or names a unit that is not
 # money or percent ("Aantal", "Oppervlakte (ha)", "(in km)"): the caption's or the sentence's
 # unit does not reach that column.
-YEAR_HEADER = re.compile(r"jaar\b|jaartal|\bperiode\b", re.IGNORECASE)
+# (A header is a year word as a whole: "Begrotingsjaar 2022" heads a column of amounts.)
+YEAR_HEADER = re.compile(r"\W*(?:\w*jaar|jaartal|periode|year)\W*", re.IGNORECASE)
 MEASURE = re.compile(
-    r"(?<!\w)(?:aantal|aandeel|graad|#|km|ha|hectare|m²|m2|m³|m3|ton|kg|kwh|mwh|gwh|mw|fte|vte|uren|uur|dagen|"
-    r"personen|leerlingen|studenten|woningen|dossiers|ritten|bezoekers)(?!\w)",
+    r"(?<!\w)(?:aantal|aandeel|\w*graad|#|km|ha|hectare|m²|m2|m³|m3|ton|kg|kwh|mwh|gwh|mw|fte|vte|uren|uur|dagen)(?!\w)",
     re.IGNORECASE,
 )
 # A unit named in a header, caption or sentence: "(in miljoen euro)", "x 1.000 euro",
@@ -288,7 +288,7 @@ def unit_in(text: str | None, source: str) -> Unit | None:
 def read_column(header: str | None, caption: str | None, sentence: str | None, cells: list[str | None]) -> Column:
     """How this column's data cells are read: unit, years, and the marks its figures use."""
     unit = unit_in(header, "header")
-    own_kind = bool(header and (MEASURE.search(header) or YEAR_HEADER.search(header)))
+    own_kind = bool(header and (MEASURE.search(header) or YEAR_HEADER.fullmatch(header)))
     if unit is None:
         unit = unit_in(caption, "caption") or unit_in(sentence, "sentence")
         if own_kind and not (unit and unit.kind == "percentage" and SHARE.search(header or "")):
@@ -296,7 +296,7 @@ def read_column(header: str | None, caption: str | None, sentence: str | None, c
     figs = [f for f in map(figure, cells) if f is not None]
     bare = [f for f in figs if f.unit is None and f.scale == 1]
     years = bool(bare) and all(YEAR.fullmatch(f.digits) and f.sign == 1 for f in bare) and (
-        bool(header and YEAR_HEADER.search(header)) or unit is None
+        bool(header and YEAR_HEADER.fullmatch(header)) or unit is None
     )
     marks: set[str] = set().union(*(_marks(f.digits) for f in figs)) if figs else set()
     return Column(
