@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES, load_spec
 
+from pipeline import word
 from pipeline.answer_tables import cell_text, parse_cell, read_column
 from pipeline.document import DocResult, process_file
 
@@ -186,3 +187,36 @@ def test_caption_over_two_lines(render_spec, below: bool) -> None:
     assert "nieuw beleid" not in answer and "Vastleggingskredieten" not in answer
     cells = _cells(res)
     assert (cells[(1, 1)]["kind"], cells[(1, 1)]["value"], cells[(1, 1)]["unit_from_context"]) == ("money", Decimal(19545147000), "caption")
+
+
+@pytest.mark.skipif(word.soffice() is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+def test_word_made_table_caption_below_unit_in_sentence(render_spec) -> None:
+    """The form of the real budget PDF: a Word table, its caption under it over two lines,
+    the unit said in the sentence before; negative differences, a totals row."""
+    caption = ("Tabel 4-1: Vastleggingskredieten per beleidsdomein, exclusief nieuwe maatregelen en nieuw beleid, "
+               "bij de begrotingsopmaak 2026")
+    rows = [["Beleidsdomein", "BA 2025", "BO 2026", "BO - BA"], ["Onderwijs en Vorming", "19.545,1", "20.027,3", "482,2"],
+            ["Mobiliteit en Openbare Werken", "5.436,1", "5.274,7", "-161,4"], ["Totaal", "24.981,2", "25.302,0", "320,8"]]
+    lead = "De kredieten per beleidsdomein staan, in miljoen euro, in de tabel hieronder."
+    spec = {**_doc_with({"table": rows, "caption": caption, "caption_below": True}, lead=lead), "renderer": "docx"}
+    res = _extract(render_spec, spec)
+    [table] = res.rows["answer_tables"]
+    assert (table["caption"], table["sentence"], table["header_rows"]) == (caption, lead, 1)
+    cells = _cells(res)
+    m = Decimal(10) ** 6
+    assert (cells[(2, 3)]["kind"], cells[(2, 3)]["value"], cells[(2, 3)]["unit_from_context"]) == ("money", Decimal("-161.4") * m, "sentence")
+    assert cells[(3, 1)]["is_total"] and cells[(3, 1)]["value"] == Decimal("24981.2") * m
+    assert "Vastleggingskredieten" not in res.rows["documents"][0]["answer_text"]
+
+
+def test_two_header_rows_repeated_on_the_next_page(render_spec) -> None:
+    rows = [["Provincie", "Bedrag (in euro)", "", "Aandeel"], ["", "2022", "2023", ""]]
+    rows += [[f"{PROVINCES[i % 6]} {i + 1}", f"{(i + 1) * 14_282:,}".replace(",", "."), f"{(i + 2) * 9_031:,}".replace(",", "."), f"{i % 90},5%"] for i in range(45)]
+    block = {"table": rows, "header_rows": 2, "spans": [[1, 0, 2, 0], [0, 0, 0, 1], [3, 0, 3, 1]]}
+    res = _extract(render_spec, _doc_with(block, extra_paragraphs=4))
+    [table] = res.rows["answer_tables"]
+    assert len(table["pages"]) == 2 and (table["header_rows"], table["n_rows"]) == (2, 47)  # both repeated rows dropped
+    cells = _cells(res)
+    assert [cells[(r, 0)]["text"] for r in range(2, 47)] == [r[0] for r in rows[2:]]
+    last = cells[(46, 2)]
+    assert (last["kind"], last["value"], last["unit_from_context"], last["column_header"]) == ("money", Decimal(46 * 9031), "header", "Bedrag (in euro) / 2023")
