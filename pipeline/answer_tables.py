@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from pipeline.entities.amounts import CURRENCY_CODES, SCALES, find_amounts
 from pipeline.text import FoundTable, Page
@@ -37,6 +38,8 @@ CELL = re.compile(
     re.IGNORECASE,
 )
 YEAR = re.compile(r"(?:19|20)\d\d")
+GROUP_SPACE = re.compile(r"[\u00a0\u202f ]")
+MARK = re.compile(r"[.,]")
 # Cells that say "nothing here": they are data (a row of them is no header), without a value.
 BLANK = re.compile(r"[-–—/x×*.]+|n\.?\s?v\.?\s?t\.?|n\.?\s?b\.?|n\.?\s?a\.?|p\.?\s?m\.?|nihil|geen", re.IGNORECASE)
 TOTAL = re.compile(r"(?:sub|algemeen\s+|eind|groot)?tota(?:a)?l\b|^som\b", re.IGNORECASE)
@@ -129,6 +132,7 @@ def cell_text(raw: str | None) -> str | None:
     return re.sub(r"\s+", " ", out)
 
 
+@lru_cache(maxsize=4096)
 def figure(text: str | None) -> Figure | None:
     """The figure a cell holds, when the cell is one figure and nothing else."""
     if not text:
@@ -168,7 +172,7 @@ def _marks(digits: str) -> set[str]:
 def number_value(digits: str, col: Column) -> Decimal | None:
     """The digits as an exact decimal, the column deciding what a lone "." or "," before
     three digits is ("38.000": thousands in Dutch, a decimal mark in a dot-decimal column)."""
-    digits = re.sub(r"[\u00a0\u202f ]", "", digits)
+    digits = GROUP_SPACE.sub("", digits)
     dots, commas = digits.count("."), digits.count(",")
     if dots and commas:
         decimal = "." if digits.rfind(".") > digits.rfind(",") else ","
@@ -183,7 +187,7 @@ def number_value(digits: str, col: Column) -> Decimal | None:
         else:
             decimal = mark if (col.dot_decimal if mark == "." else not col.comma_thousands) else None
     whole, _, frac = digits.partition(decimal) if decimal else (digits, "", "")
-    groups = re.split(r"[.,]", whole)
+    groups = MARK.split(whole)
     if not groups[0] or any(not g.isdigit() for g in groups) or (len(groups) > 1 and (len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:]))):
         return None
     if frac and not frac.isdigit():
@@ -263,6 +267,7 @@ def column_headers(rows: list[list[str | None]], n_header: int, n_cols: int) -> 
     return labels
 
 
+@lru_cache(maxsize=1024)  # a table's caption and sentence are asked once per column
 def unit_in(text: str | None, source: str) -> Unit | None:
     """The unit a header, caption or sentence names for bare numbers, if any."""
     if not text:
