@@ -41,7 +41,10 @@ YEAR = re.compile(r"(?:19|20)\d\d")
 GROUP_SPACE = re.compile(r"[\u00a0\u202f ]")
 MARK = re.compile(r"[.,]")
 # Cells that say "nothing here": they are data (a row of them is no header), without a value.
-BLANK = re.compile(r"[-–—/x×*.]+|n\.?\s?v\.?\s?t\.?|n\.?\s?b\.?|n\.?\s?a\.?|p\.?\s?m\.?|nihil|geen", re.IGNORECASE)
+BLANK = re.compile(
+    r"(?:€\s*)?[-–—/x×*.]+(?:\s*(?:%|€|euro))?|n\.?\s?v\.?\s?t\.?|n\.?\s?b\.?|n\.?\s?a\.?|p\.?\s?m\.?|nihil|geen",
+    re.IGNORECASE,
+)
 TOTAL = re.compile(r"(?:sub|algemeen\s+|eind|groot)?tota(?:a)?l\b|^som\b", re.IGNORECASE)
 # A header that makes its column years ("Jaar", "Academiejaar"), or names a unit that is not
 # money or percent ("Aantal", "Oppervlakte (ha)", "(in km)"): the caption's or the sentence's

@@ -35,6 +35,7 @@ MERGED_SPANS = [  # a header cell over two columns, two cells over two rows
         pytest.param([["Antwerpen", "31", "24"], ["Limburg", "18", "15"]], 0, id="none: first row holds figures"),
         pytest.param([["Aantal aanvragen", "1.234"], ["Budget", "€ 5.000"]], 0, id="none: key and value"),
         pytest.param([["Brussel", "-", "-"], ["Gent", "12", "14"]], 0, id="none: a row of dashes is data"),
+        pytest.param([["Brussel", "€ -", "- %"], ["Gent", "€ 12", "14 %"]], 0, id="none: dashes with their unit"),
         pytest.param([["2019", "Fietspad", "aangelegd"], ["2020", "Brug", "gepland"]], 0, id="none: years down a column"),
         pytest.param([["Provincie", "2020", "2021"], ["Antwerpen", "2.105", "2.498"]], 1, id="one: years as header cells"),
         pytest.param([["Jaar", "Aantal"], ["2000", "4"], ["2001", "6"]], 1, id="one: year column below a header"),
@@ -212,8 +213,8 @@ MILJOEN = Decimal(10) ** 6
         pytest.param("Budget", None, None, ["1,5 miljoen euro"], [("money", Decimal(1500000), "EUR", None)], id="scale in the cell"),
         pytest.param("Bedrag (euro)", None, None, ["12,5 miljoen"], [("money", Decimal(12500000), "EUR", "header")], id="cell scale, header currency"),
         pytest.param(
-            "Bedrag (euro)", None, None, ["-", "/", "n.v.t.", "", None, "Antwerpen", "< 5", "2001-2002"],
-            [(None, None, None, None)] * 8, id="dashes, empty and text cells",
+            "Bedrag (euro)", None, None, ["-", "/", "n.v.t.", "", None, "Antwerpen", "< 5", "2001-2002", "€ -", "p.m."],
+            [(None, None, None, None)] * 10, id="dashes, empty and text cells",
         ),
     ],
 )
