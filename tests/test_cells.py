@@ -12,9 +12,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import shared_file
 
-from pipeline.answer_tables import column_headers, header_rows, parse_cell, read_column, table_rows
-from pipeline.text import FoundTable, Line, Page, drop_tables
+from pipeline.answer_tables import (
+    Column,
+    column_headers,
+    header_rows,
+    number_value,
+    parse_cell,
+    read_column,
+    table_rows,
+)
+from pipeline.text import FoundTable, Line, Page, drop_tables, extract_text
 
 MERGED_TWO_ROWS = [  # vl_bo2026.pdf, Tabel 3-2
     ["", "BA 2025 (EB 2/2025)", None, "BO 2026 (EB 9/2025)", None],
@@ -223,6 +232,26 @@ def test_column_values(header: str | None, caption: str | None, sentence: str | 
     assert [parse_cell(c, col) for c in cells] == expected
 
 
+@pytest.mark.parametrize(
+    ("digits", "column", "expected"),
+    [
+        ("14.282.612,00", Column(), Decimal("14282612.00")),
+        ("38.000", Column(), Decimal(38000)),
+        ("38.000", Column(dot_decimal=True), Decimal("38.000")),
+        ("1,250", Column(), Decimal("1.250")),
+        ("1,250", Column(comma_thousands=True), Decimal(1250)),
+        ("1 234 567", Column(), Decimal(1234567)),
+        ("12.34.5", Column(), None),  # no thousands groups: an article number, not a figure
+        ("1.2345.678", Column(), None),
+        ("1234.567", Column(), None),
+        ("1.234,5,6", Column(), None),
+    ],
+)
+def test_number_value(digits: str, column: Column, expected: Decimal | None) -> None:
+    got = number_value(digits, column)
+    assert got == expected and (got is None or str(got) == str(expected))
+
+
 def _page(tables: list[FoundTable], lines: list[Line] | None = None) -> Page:
     return Page(number=1, width=595, height=842, lines=lines or [], tables=tables)
 
@@ -298,3 +327,30 @@ def test_caption_and_sentence(lines: list[Line], bbox: tuple, caption: str | Non
     page = _page([table], lines)
     drop_tables([page])
     assert (table.caption, table.sentence, len(page.lines)) == (caption, sentence, kept)
+
+
+BUDGET_PDF = shared_file("samples/real-pdf/vl_bo2026.pdf")
+
+
+@pytest.mark.skipif(BUDGET_PDF is None, reason="needs ../shared/samples/real-pdf/vl_bo2026.pdf beside the clone")
+def test_real_budget_tables() -> None:
+    """The Flemish budget 2026 (Word): captions under the tables, "(in duizend euro)", a table
+    continued over a page break whose caption stands under its second piece, two header rows."""
+    assert BUDGET_PDF is not None
+    tables, cells = table_rows("b", extract_text(BUDGET_PDF), answer_page=1)
+    by_caption = {t["caption"].split(":")[0]: t for t in tables if t["caption"]}
+    assert sorted(by_caption) == ["Tabel 3-1", "Tabel 3-2", "Tabel 3-3", "Tabel 3-4", "Tabel 3-5", "Tabel 4-1", "Tabel 4-2", "Tabel 5-1"]
+    assert by_caption["Tabel 4-1"]["caption"] == (
+        "Tabel 4-1: Vastleggingskredieten per beleidsdomein, excl. nieuwe maatregelen en beleid (in duizend euro)"
+    )
+    cell = {(c["table_no"], c["row"], c["col"]): c for c in cells}
+    t31, t32, t34 = (by_caption[k]["table_no"] for k in ("Tabel 3-1", "Tabel 3-2", "Tabel 3-4"))
+    # "Bruto aanvullende belasting op de PB | 10.807.857 | 10.492.677 | 10.398.548 | -94.129"
+    got = cell[(t31, 1, 4)]
+    assert (got["text"], got["kind"], got["value"], got["currency"], got["unit_from_context"]) == ("-94.129", "money", Decimal(-94129000), "EUR", "caption")
+    assert by_caption["Tabel 3-2"]["header_rows"] == 2
+    assert cell[(t32, 2, 2)]["column_header"] == "BA 2025 (EB 2/2025) / 2025 aangepast"
+    assert (cell[(t32, 2, 2)]["kind"], cell[(t32, 2, 2)]["value"], cell[(t32, 2, 2)]["unit_from_context"]) == ("percentage", Decimal("1.2"), None)
+    assert by_caption["Tabel 3-4"]["pages"] == [9, 10]
+    total = [c for c in cells if c["table_no"] == t34 and c["is_total"] and c["col"] == 1]
+    assert [(c["value"], c["unit_from_context"]) for c in total] == [(Decimal(34276514000), "caption")]
