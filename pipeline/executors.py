@@ -65,8 +65,6 @@ def process_file(path: Path, source_file: str, sha256: str | None, work_dir: Pat
 
 def warm_up() -> None:
     """Load what every document needs once, before workers fork: they start warm, also when recycled."""
-    import pdfplumber  # noqa: F401
-
     import pipeline.document  # noqa: F401 - the extractors and their patterns
     from pipeline.cleanup import keeps_hyphen
 

@@ -1,8 +1,8 @@
 """`schv report`: one self-contained HTML page about what the corpus holds.
 
 Charts are drawn by matplotlib as inline SVG (no script, no network needed to view the
-page): questions per month and per minister, share answered, answer delay where dates
-allow, the most cited instruments, money amounts by order of magnitude, and the errors.
+page): questions per month and per minister, share answered, why no answer delay is shown,
+the most cited instruments, money amounts by order of magnitude, and the errors.
 """
 
 from __future__ import annotations
@@ -187,16 +187,11 @@ def build_report(out_dir: Path) -> str:
         f"<figure>{_bar(['answered', 'not (yet) answered'], [answered, len(docs) - answered], horizontal=True, height=1.4)}</figure>" if docs else _empty("No documents."),
     ))
 
-    delays = [(d["answer_date"] - d["question_date"]).days for d in docs if d.get("answer_date") and d["question_date"]]
-    if delays:
-        bins = Counter(min(x // 7, 12) for x in delays)
-        labels = [f"{w}-{w + 1} wk" if w < 12 else "12+ wk" for w in range(13)]
-        parts.append(_section("Answer delay", f"<figure>{_bar(labels, [bins.get(w, 0) for w in range(13)], ylabel='questions')}</figure>"))
-    else:
-        parts.append(_section("Answer delay", _empty(
-            "The PDFs print the question date but not the date of the answer, so no delay can be computed from them. "
-            "Join documents on (session, minister, number) with the parliament's open data (procedureverloop) for answer dates."
-        )))
+    # The PDFs print the question date but no answer date: say so rather than draw nothing.
+    parts.append(_section("Answer delay", _empty(
+        "The PDFs print the question date but not the date of the answer, so no delay can be computed from them. "
+        "Join documents on (session, minister, number) with the parliament's open data (procedureverloop) for answer dates."
+    )))
 
     instruments = Counter(a["instrument_name"] or a["instrument_type"] for a in articles if a["instrument_name"] or a["instrument_type"]).most_common(15)
     body = f"<figure>{_bar([i for i, _ in instruments], [n for _, n in instruments], horizontal=True, xlabel='article references', height=max(2.0, 0.32 * len(instruments)))}</figure>" if instruments else _empty("No article references.")

@@ -20,7 +20,7 @@ class DocResult:
     rows: dict[str, list[dict]] = field(default_factory=dict)
     error: dict | None = None
     warnings: list[str] = field(default_factory=list)  # about the file as a whole (files.warnings)
-    # Seconds per stage, and per page (number, pypdfium2, pdfplumber): for `schv bench`.
+    # Seconds per stage, and per page (number, text, tables): for `schv bench`.
     cost: dict = field(default_factory=dict)
 
     @classmethod

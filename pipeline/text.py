@@ -1,8 +1,9 @@
 """Stage 1, text: the PDF text layer per page, in reading order, as lines with geometry.
 
-pypdfium2 gives the running text (about 60x faster than pdfplumber); pdfplumber is opened
-only for pages whose drawing holds ruling lines, to cut table regions out of the running
-text. Page furniture is dropped and footnote bodies are kept apart here, because only
+pypdfium2 gives the running text (about 60x faster than pdfplumber) and, on pages whose
+drawing holds ruling lines, the tables (grid.py: rules from its path objects, cell text from
+its character boxes, while the page is open), so that table regions are cut out of the
+running text. Page furniture is dropped and footnote bodies are kept apart here, because only
 geometry (position, font size) tells them from the running text.
 """
 
@@ -25,21 +26,21 @@ from pipeline.cleanup import clean_line
 from pipeline.columns import in_reading_order
 from pipeline.errors import BrokenPdf, EncryptedPdf, NoPages, NotAPdf, NoTextLayer
 from pipeline.filekind import describe
+from pipeline.grid import TextLayer, find_tables
 from pipeline.inputs import HEAD_BYTES, open_regular
 from pipeline.labels import HEADER_FIELD, HEADER_START, LABEL_START, answer_blocks, is_caps
 from pipeline.ocr import OcrUnavailable, ocr_lines
+from pipeline.pdfium_calls import CharBoxes
 
 # A page with fewer characters than this is treated as a scan (no usable text layer).
 MIN_PAGE_CHARS = 20
-# Path objects on a page from which it is worth asking pdfplumber for tables.
+# Path objects on a page from which it is worth looking for ruling-line tables.
 RULING_PATHS = 4
 # Fraction of the page height, top and bottom, where running headers and footers live.
 MARGIN_ZONE = 0.12
 # A character whose baseline is turned more than this (radians, about 20 degrees) from the
 # page's horizontal is a stamp or a margin note, not running text.
 TURNED = 0.35
-# Every how many characters the angle is sampled before all are looked at.
-ANGLE_SAMPLE = 4
 
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–]\s*)?\d{1,4}(?:\s*[-–])?\s*$"
@@ -50,7 +51,7 @@ PAGE_NUMBER = re.compile(
 # A bulletin's running header, its page number inside: "Vlaams Parlement - Vragen en Antwoorden - Nr.7 - April 2006 -3-".
 RUNNING_HEADER = re.compile(r"^(?:-\s*\d{1,4}\s*-\s*)?Vlaams\s+Parlement\s*-\s*Vragen\s+en\s+Antwoorden\b", re.IGNORECASE)
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
-LINE = re.compile(r"[^\r\n]+")
+LINE = re.compile(r"[^\S\r\n]*([^\r\n]*\S)")  # a line of the text; group 1 without its outer blanks
 URL_BROKEN = re.compile(r"\(?(?:https?://|www\.)\S*[/?&=#_.-]$")
 URL_END = re.compile(r"\(?(?:https?://|www\.)\S*[\w]$")
 URL_CONTINUES = re.compile(r"[a-z0-9][\w.-]*[/?=&#%-]\S*")
@@ -93,18 +94,25 @@ class Page:
     printed_number: int | None = None  # the page number printed on it (dropped as furniture): restarts mark a new document
     note: str | None = None  # why a page stayed empty, for the document's warnings
     rotation: int = 0  # the page's /Rotate in degrees; lines are read as if it were 0
-    # Seconds spent on this page by pypdfium2 and by pdfplumber: the benchmark attributes cost per page.
+    # CPU seconds spent on this page reading text and finding tables: the benchmark attributes cost per page.
     t_read: float = 0.0
     t_tables: float = 0.0
 
 
 @dataclass
 class FoundTable:
-    """A ruling-line table as pdfplumber reads it: its box and its rows of cell text."""
+    """A ruling-line table as pdfplumber's extract() would read it (grid.py): its box and its rows of cell text.
+
+    `caption` ("Tabel N: ...", every line of it) and `sentence` (the last sentence of the
+    paragraph right before the table or its caption) are filled by `drop_tables`: the unit
+    of bare cells is often said only there.
+    """
 
     bbox: tuple[float, float, float, float]
     rows: list[list[str | None]]
     caption: str | None = None
+    caption_below: bool = False  # the caption stands under the table (Word's habit), not above it
+    sentence: str | None = None
 
 
 PdfSource = Path | bytes  # a path, or the bytes of the file read once (see pipeline.inputs.snapshot)
@@ -161,73 +169,79 @@ def _blank_turned(raw_tp: pdfium_c.FPDF_TEXTPAGE, text: str) -> str:
     A received-stamp or an archive number printed vertically along the margin is no running
     text; pdfium may even glue it to a horizontal line ("1Ontvangen op 3 mei 2023" where the
     stamp's foot meets the page number), so it is cut out per character, not per line.
-    Angles are sampled first: most pages have none, and the call costs as much as the text.
+    Asked only for pages whose drawing holds turned text (see _drawing): the call per
+    character costs as much as the text.
     """
     angle = pdfium_c.FPDFText_GetCharAngle  # radians; -1 for characters pdfium generated
 
     def turned(i: int) -> bool:
         return TURNED < angle(raw_tp, i) < 2 * math.pi - TURNED
 
-    if not any(turned(i) for i in range(0, len(text), ANGLE_SAMPLE)):
-        return text
     return "".join("\n" if turned(i) else c for i, c in enumerate(text))
 
 
-def _page_lines(page: pdfium.PdfPage, number: int, height: float) -> tuple[list[Line], list]:
-    """Split pdfium's text into lines, each with the box of its first and last character."""
-    tp = page.get_textpage()
+def _drawing(page: pdfium_c.FPDF_PAGE) -> tuple[int, bool]:
+    """Path objects (up to RULING_PATHS) and whether any text object is drawn at an angle.
+
+    One walk over the page's objects, into forms (a stamp is often a form laid over the
+    page) with their matrices: a text object's matrix turns all its characters, so the
+    costly per-character angles are asked only where one is turned.
+    """
+    paths = 0
+    turned = False
+    m = pdfium_c.FS_MATRIX()
+    ref = ctypes.byref(m)
+    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
+    path_t, text_t, form_t = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
+
+    def walk(objects: list, outer: tuple[float, float, float, float]) -> None:
+        nonlocal paths, turned
+        for obj in objects:
+            kind = get_type(obj)
+            if kind == path_t:
+                paths += 1
+            elif kind in (text_t, form_t) and get_matrix(obj, ref):
+                a, b, c, d = outer
+                inner = (m.a * a + m.b * c, m.a * b + m.b * d, m.c * a + m.d * c, m.c * b + m.d * d)
+                if kind == text_t:
+                    turned = turned or abs(math.atan2(inner[1], inner[0])) > TURNED
+                else:
+                    walk([pdfium_c.FPDFFormObj_GetObject(obj, k) for k in range(pdfium_c.FPDFFormObj_CountObjects(obj))], inner)
+
+    walk([pdfium_c.FPDFPage_GetObject(page, i) for i in range(pdfium_c.FPDFPage_CountObjects(page))], (1.0, 0.0, 0.0, 1.0))
+    return paths, turned
+
+
+def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float, turned: bool = True) -> tuple[list[Line], list, TextLayer]:
+    """Split pdfium's text into lines, each with the box of its first and last character.
+
+    Also gives the page text and where each pdfium line lies, for the table finder (grid.py).
+    """
     n = tp.count_chars()
-    text = _blank_turned(tp.raw, tp.get_text_range(0, n)) if n else ""
+    raw_text = tp.get_text_range(0, n) if n else ""
+    text = _blank_turned(tp.raw, raw_text) if n and turned else raw_text
+    layer = TextLayer(raw=raw_text, shown=text)
+    spans = layer.spans
     lines: list[Line] = []
     supers: list[tuple[int, int, int, str]] = []
-    # Raw calls with reused ctypes boxes: the helper's per-call allocations cost more than pdfium.
-    box = [ctypes.c_double() for _ in range(4)]
-    refs = [ctypes.byref(b) for b in box]
-    get_box, raw_tp = pdfium_c.FPDFText_GetCharBox, tp.raw
+    # Raw calls into one reused box: the helper's per-call allocations cost more than pdfium.
+    raw_tp = tp.raw
+    charbox = CharBoxes(raw_tp).tight  # left, bottom, right, top
 
-    def charbox(i: int) -> tuple[float, float, float, float]:
-        get_box(raw_tp, i, *refs)  # left, right, bottom, top
-        return box[0].value, box[2].value, box[1].value, box[3].value
-
+    height_ = height
+    font_size = pdfium_c.FPDFText_GetFontSize
     for m in LINE.finditer(text):
-        raw = m.group()
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        first = m.start() + (len(raw) - len(raw.lstrip()))
-        last = m.start() + len(raw.rstrip()) - 1
+        stripped = m.group(1)
+        first, last = m.start(1), m.end(1) - 1
         l0, b0, r0, t0 = charbox(first)
         l1, b1, r1, t1 = charbox(last)
-        size = pdfium_c.FPDFText_GetFontSize(raw_tp, first)
-        for sm in SUPERSCRIPT_CANDIDATE.finditer(raw):
-            ci = m.start() + sm.start(1)
-            if pdfium_c.FPDFText_GetFontSize(raw_tp, ci) < 0.8 * size:
-                supers.append((len(lines), sm.start(1) - (first - m.start()), sm.end(1) - (first - m.start()), sm.group(1)))
-        lines.append(
-            Line(
-                text=stripped,
-                page=number,
-                top=height - t0,
-                last_top=height - t1,
-                bottom=height - b0,
-                x0=l0,
-                x1=r1,
-                size=size,
-            )
-        )
-    tp.close()
-    return lines, supers
-
-
-def has_ruling(page: pdfium.PdfPage) -> bool:
-    """Cheap check for ruling lines: count vector path objects on the page (raw calls, no wrappers)."""
-    paths = 0
-    for i in range(pdfium_c.FPDFPage_CountObjects(page)):
-        if pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page, i)) == pdfium_c.FPDF_PAGEOBJ_PATH:
-            paths += 1
-            if paths >= RULING_PATHS:
-                return True
-    return False
+        spans.append((first, last + 1, height_ - max(t0, t1), height_ - min(b0, b1)))
+        size = font_size(raw_tp, first)
+        for sm in SUPERSCRIPT_CANDIDATE.finditer(stripped):
+            if font_size(raw_tp, first + sm.start(1)) < 0.8 * size:
+                supers.append((len(lines), sm.start(1), sm.end(1), sm.group(1)))
+        lines.append(Line(stripped, number, height_ - t0, height_ - t1, height_ - b0, l0, r1, size))
+    return lines, supers, layer
 
 
 def read_pages(source: PdfSource) -> list[Page]:
@@ -237,7 +251,7 @@ def read_pages(source: PdfSource) -> list[Page]:
     ocr_problem: str | None = None
     try:
         for i in range(len(pdf)):
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             page = pdf[i]
             rotation = page.get_rotation()
             if rotation:
@@ -245,7 +259,14 @@ def read_pages(source: PdfSource) -> list[Page]:
                 # upright (pdfium orders rotated text as it is shown, and get_size swaps sides).
                 page.set_rotation(0)
             width, height = page.get_size()
-            lines, supers = _page_lines(page, i + 1, height)
+            tp = page.get_textpage()
+            paths, turned = _drawing(page.raw)
+            lines, supers, layer = _page_lines(tp, i + 1, height, turned)
+            ruling = paths >= RULING_PATHS
+            t_tab = time.process_time()
+            tables = read_tables(page, tp, layer, height) if ruling else []
+            t_tab = time.process_time() - t_tab
+            tp.close()
             lines, supers = in_reading_order(lines, supers, width)  # two columns: left, then right
             text_source, note = "text", None
             if sum(len(ln.text) for ln in lines) < MIN_PAGE_CHARS:
@@ -262,16 +283,18 @@ def read_pages(source: PdfSource) -> list[Page]:
                     width=width,
                     height=height,
                     lines=lines,
-                    ruling=has_ruling(page),
+                    ruling=ruling,
                     chars=sum(len(ln.text) for ln in lines),
                     superscripts=supers,
+                    tables=tables,
                     text_source=text_source,
                     note=note,
                     rotation=rotation,
+                    t_tables=t_tab,
                 )
             )
             page.close()
-            pages[-1].t_read = time.perf_counter() - t0
+            pages[-1].t_read = time.process_time() - t0 - t_tab
     finally:
         pdf.close()
     if not pages:
@@ -302,63 +325,123 @@ def _ocr_page(page: pdfium.PdfPage, number: int) -> tuple[list[Line], list, str]
     return lines, [], ("ocr" if lines else "empty")
 
 
-def _upright_copy(data: bytes) -> bytes:
-    """The PDF with every page's /Rotate set to 0, for pdfplumber, which reads a rotated page
-    as shown (table boxes turned, cell text reversed) where pdfium read it in its own space."""
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for i in range(len(pdf)):
-            page = pdf[i]
-            page.set_rotation(0)
-            page.close()
-        out = io.BytesIO()
-        pdf.save(out)
-        return out.getvalue()
-    finally:
-        pdf.close()
+def read_tables(page: pdfium.PdfPage, tp: pdfium.PdfTextPage, layer: TextLayer, height: float) -> list[FoundTable]:
+    """The ruling-line tables of an open page (see grid.py), in the coordinates of its lines.
+
+    Asked only on pages whose drawing has ruling lines; a page read with /Rotate set to 0 has
+    its rules and characters in the same upright space as its lines.
+    """
+    return [FoundTable(bbox=bbox, rows=rows) for bbox, rows in find_tables(page.raw, tp.raw, layer, height)]
 
 
-def read_tables(source: PdfSource, pages: list[Page]) -> None:
-    """pdfplumber's ruling-line tables, only on pages whose drawing has ruling lines."""
-    flagged = [p for p in pages if p.ruling]
-    if not flagged:
-        return
-    import pdfplumber
-
-    data = _pdf_bytes(source)
-    if any(p.rotation for p in flagged):
-        data = _upright_copy(data)
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in flagged:
-            t0 = time.perf_counter()
-            pl_page = pdf.pages[page.number - 1]
-            page.tables = [FoundTable(bbox=t.bbox, rows=t.extract()) for t in pl_page.find_tables()]
-            pl_page.close()
-            page.t_tables = time.perf_counter() - t0
+# "Tabel 1: ...", "Tabel 4-1: ...", "Tabel 2 - ...", "Tabel 3." alone: the number is followed by
+# punctuation or ends the line, and the line stands next to a table ("Tabel 3-2 toont een
+# overzicht ..." is running text).
+CAPTION = re.compile(r"^Tabel\s+\d+(?:[.-]\d+)*(?![.-]?\d)(?:\s*[:.–—]|\s+-\s|\s*$)", re.IGNORECASE)
+# A caption above its table ends at most this many font sizes above it; one below starts
+# at most CAPTION_BELOW under it (Word puts "Tabel 4-1: ..." right under the table).
+CAPTION_ABOVE = 3.0
+CAPTION_BELOW = 2.0
+# Lines of one paragraph (a wrapped caption, the sentence before a table) are at most this
+# many font sizes apart; the paragraph before a table ends at most LEAD_GAP sizes above it.
+LINE_GAP = 0.8
+LEAD_GAP = 4.0
+SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+(?=[(\"'‘“]?[A-ZÀ-Ý0-9])")
 
 
-CAPTION = re.compile(r"^Tabel\s+\d+\b", re.IGNORECASE)
+def _in_box(ln: Line, box: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = box
+    mid_y = (ln.top + ln.bottom) / 2
+    mid_x = (ln.x0 + ln.x1) / 2
+    return x0 - 1 <= mid_x <= x1 + 1 and top - 1 <= mid_y <= bottom + 1
+
+
+def _overlaps(ln: Line, box: tuple[float, float, float, float]) -> bool:
+    """The line stands over or under the table (not in the other column of a bulletin)."""
+    return ln.x0 < box[2] and ln.x1 > box[0]
+
+
+def _caption_block(first: Line, lines: list[Line], tables: list[FoundTable]) -> list[Line]:
+    """A caption line and the lines it wraps onto: each line before a continuation is full
+    (it ends in the last quarter of the text width), the next follows at line distance."""
+    column = [ln for ln in lines if abs(ln.x0 - first.x0) < 20]
+    margin = max(ln.x1 for ln in column)
+    block = [first]
+    for ln in sorted((ln for ln in lines if ln.top > first.top), key=lambda ln: ln.top):
+        prev = block[-1]
+        full = prev.x1 >= margin - 0.25 * (margin - first.x0)
+        table_between = any(prev.bottom - 1 <= t.bbox[1] <= ln.top for t in tables)
+        if not (0 <= ln.top - prev.bottom < LINE_GAP * prev.size and full and not table_between and _overlaps(ln, (first.x0, 0, margin, 0))):
+            break
+        block.append(ln)
+    return block
+
+
+def _assign_captions(page: Page, lines: list[Line]) -> tuple[set[int], dict[int, float]]:
+    """Give each table its caption, above or below it, whichever is nearer.
+
+    Returns the ids of the caption lines, and for a table captioned from above (by id) the
+    top of its caption: the sentence before the table stands above that.
+    """
+    used: set[int] = set()
+    tops: dict[int, float] = {}
+    for ln in lines:
+        if id(ln) in used or not CAPTION.match(ln.text.strip()):
+            continue
+        block = _caption_block(ln, lines, page.tables)
+        best: tuple[float, FoundTable, bool] | None = None
+        for t in page.tables:
+            if t.caption is not None or not _overlaps(ln, t.bbox):
+                continue
+            above = t.bbox[1] - block[-1].bottom  # caption above the table
+            below = ln.top - t.bbox[3]  # caption under the table
+            for gap, limit, is_above in ((above, CAPTION_ABOVE, True), (below, CAPTION_BELOW, False)):
+                if -1 <= gap < limit * ln.size and (best is None or gap < best[0]):
+                    best = (gap, t, is_above)
+        if best is not None:
+            _, table, is_above = best
+            table.caption = join_lines([clean_line(b.text) for b in block])
+            used.update(id(b) for b in block)
+            table.caption_below = not is_above
+            if is_above:
+                tops[id(table)] = block[0].top
+    return used, tops
+
+
+def _sentence_before(table: FoundTable, lines: list[Line], caption_top: float) -> str | None:
+    """The last sentence of the paragraph that ends right above the table (or its caption)."""
+    above = sorted(
+        (ln for ln in lines if ln.bottom <= caption_top + 1 and _overlaps(ln, table.bbox)
+         and not PAGE_NUMBER.match(ln.text) and not RUNNING_HEADER.match(ln.text)),
+        key=lambda ln: ln.bottom,
+    )
+    if not above or caption_top - above[-1].bottom > LEAD_GAP * above[-1].size:
+        return None
+    para = [above[-1]]
+    for ln in reversed(above[:-1]):
+        if para[0].top - ln.bottom >= LINE_GAP * ln.size:
+            break
+        para.insert(0, ln)
+    text = re.sub(r"\s+", " ", join_lines([clean_line(ln.text) for ln in para])).strip()
+    last = SENTENCE_END.split(text)[-1] if text else ""
+    return last if re.search(r"[^\W\d_]{3}", last) else None  # words, not a row of figures
 
 
 def drop_tables(pages: list[Page]) -> None:
-    """Remove lines lying inside a table, and its "Tabel N: ..." caption: tables are data, not running text."""
+    """Remove lines lying inside a table, and its "Tabel N: ..." caption: tables are data, not running text.
+
+    Each table keeps its caption (joined over the lines it wraps onto) and the sentence
+    before it, where the unit of its bare numbers is often said.
+    """
     for page in pages:
         boxes = [t.bbox for t in page.tables]
         if not boxes:
             continue
-        keep: list[Line] = []
-        for ln in page.lines:
-            mid_y = (ln.top + ln.bottom) / 2
-            mid_x = (ln.x0 + ln.x1) / 2
-            inside = any(
-                x0 - 1 <= mid_x <= x1 + 1 and top - 1 <= mid_y <= bottom + 1
-                for x0, top, x1, bottom in boxes
-            )
-            below = [t for t in page.tables if 0 <= t.bbox[1] - ln.bottom < 3 * ln.size]
-            if CAPTION.match(ln.text) and below:
-                below[0].caption = ln.text  # "Tabel 1: ..." belongs to the table under it
-            elif not inside:
-                keep.append(ln)
+        outside = [ln for ln in page.lines if not any(_in_box(ln, b) for b in boxes)]
+        captions, caption_tops = _assign_captions(page, outside)
+        keep = [ln for ln in outside if id(ln) not in captions]
+        for t in page.tables:
+            t.sentence = _sentence_before(t, keep, caption_tops.get(id(t), t.bbox[1]))
         _reindex_superscripts(page, keep)
         page.lines = keep
 
@@ -505,12 +588,11 @@ def join_lines(parts: list[str]) -> str:
 
 
 def clean_pages(source: PdfSource, pages: list[Page]) -> list[Page]:
-    """Cut tables (pdfplumber, ruling pages only), furniture and footnotes, then clean lines.
+    """Cut tables (found by read_pages), furniture and footnotes, then clean lines.
 
     Footnote markers are removed at the offsets pdfium gave, so the characters are cleaned
     (ligatures, soft hyphens, spaces) only afterwards.
     """
-    read_tables(source, pages)
     drop_tables(pages)
     strip_furniture(pages)
     for page in pages:

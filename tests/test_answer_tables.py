@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES, load_spec
 
-from pipeline.answer_tables import cell_text, parse_cell
+from pipeline import word
+from pipeline.answer_tables import cell_text, parse_cell, read_column
 from pipeline.document import DocResult, process_file
 
 PROVINCES = ["Antwerpen", "Limburg", "Oost-Vlaanderen", "Vlaams-Brabant", "West-Vlaanderen", "Brussel"]
 
 
-def _doc_with(table_block: dict, extra_paragraphs: int = 0) -> dict:
+def _doc_with(table_block: dict, extra_paragraphs: int = 0, lead: str = "De gevraagde cijfers per provincie staan in de onderstaande tabel.") -> dict:
     spec = json.loads(json.dumps(load_spec(SAMPLES / "sv303-2022-2023.json")))
     spec["answer"] = [
-        "De gevraagde cijfers per provincie staan in de onderstaande tabel.",
+        lead,
         *["De subsidie wordt jaarlijks geëvalueerd en bijgestuurd op basis van de ingediende verslagen." * 3] * extra_paragraphs,
         table_block,
         "De cijfers voor 2024 zijn voorlopig en worden in het voorjaar van 2025 gevalideerd.",
@@ -86,7 +87,9 @@ def test_merged_header_cells(render_spec) -> None:
     assert all(cells[(r, c)]["is_header"] for r in (0, 1) for c in range(4))
     assert not cells[(2, 1)]["is_header"]
     money = cells[(2, 1)]
-    assert (money["kind"], money["value"], money["unit_from_context"]) == ("money", Decimal("14282612"), True)
+    assert (money["kind"], money["value"], money["unit_from_context"]) == ("money", Decimal("14282612"), "header")
+    assert money["column_header"] == "Bedrag (in euro) / 2022"
+    assert cells[(2, 2)]["column_header"] == "Bedrag (in euro) / 2023" and cells[(2, 3)]["column_header"] == "Aandeel"
     assert (cells[(3, 3)]["kind"], cells[(3, 3)]["value"]) == ("percentage", Decimal("14.33"))
 
 
@@ -94,7 +97,7 @@ def test_scale_in_caption_applies_to_bare_numbers(render_spec) -> None:
     rows = [["Onderdeel", "2024", "2025"], ["Werking", "1.022,4", "1.080,1"], ["Investeringen", "254,7", "301,0"]]
     res = _extract(render_spec, _doc_with({"table": rows, "caption": "Tabel 2: dotatie (in miljoen euro)"}))
     cells = {(c["row"], c["col"]): c for c in res.rows["answer_table_cells"]}
-    assert cells[(1, 1)]["value"] == Decimal("1022400000") and cells[(1, 1)]["unit_from_context"] is True
+    assert cells[(1, 1)]["value"] == Decimal("1022400000") and cells[(1, 1)]["unit_from_context"] == "caption"
     assert cells[(2, 2)]["kind"] == "money"
 
 
@@ -127,8 +130,8 @@ def test_wrapped_cell_text(raw: str | None, joined: str | None) -> None:
     ],
 )
 def test_parse_cell(text: str, kind: str | None, value: str | None, from_context: bool) -> None:
-    got = parse_cell(text, (None, Decimal(1)))
-    assert (got[0], got[1], got[3]) == (kind, Decimal(value) if value else None, from_context)
+    got = parse_cell(text, read_column(None, None, None, [text]))  # a column of this one cell
+    assert (got[0], got[1], got[3] is not None) == (kind, Decimal(value) if value else None, from_context)
 
 
 def test_sample_devset_table_documents_have_tables() -> None:
@@ -138,3 +141,82 @@ def test_sample_devset_table_documents_have_tables() -> None:
         "Tabel 1: Geplande en niet-uitgevoerde ritten per vervoerregio in 2024",
         "Tabel 2: Samenstelling van de dotatie van De Lijn (in miljoen euro)",
     ]
+
+
+def _cells(res: DocResult) -> dict[tuple[int, int], dict]:
+    return {(c["row"], c["col"]): c for c in res.rows["answer_table_cells"]}
+
+
+def test_table_without_header_row(render_spec) -> None:
+    rows = [["Antwerpen", "31", "24"], ["Limburg", "18", "15"], ["Totaal", "49", "39"]]
+    res = _extract(render_spec, _doc_with({"table": rows, "header_rows": 0}))
+    [table] = res.rows["answer_tables"]
+    cells = _cells(res)
+    assert (table["header_rows"], table["n_rows"]) == (0, 3)
+    assert (cells[(0, 1)]["is_header"], cells[(0, 1)]["kind"], cells[(0, 1)]["value"]) == (False, "number", Decimal(31))
+    assert [cells[(r, 0)]["is_total"] for r in range(3)] == [False, False, True]
+
+
+def test_unit_from_the_sentence_before_and_decimal_points(render_spec) -> None:
+    rows = [["Regio", "2022", "2023"], ["Vlaanderen", "84,2", "1.002,4"], ["Brussel", "51.0", "38.000"], ["Wallonië", "97.5", "12.500"]]
+    lead = "De bedragen per regio staan, in miljoen euro, in de tabel hieronder."
+    res = _extract(render_spec, _doc_with({"table": rows}, lead=lead))
+    [table] = res.rows["answer_tables"]
+    assert table["sentence"] == lead and table["caption"] is None
+    cells = _cells(res)
+    got = {(r, c): (cells[(r, c)]["kind"], cells[(r, c)]["value"], cells[(r, c)]["unit_from_context"]) for r in (1, 2, 3) for c in (1, 2)}
+    m = Decimal(10) ** 6
+    assert got == {
+        (1, 1): ("money", Decimal("84.2") * m, "sentence"), (2, 1): ("money", Decimal("51.0") * m, "sentence"),
+        (3, 1): ("money", Decimal("97.5") * m, "sentence"),
+        (1, 2): ("money", Decimal("1002.4") * m, "sentence"), (2, 2): ("money", Decimal(38000) * m, "sentence"),
+        (3, 2): ("money", Decimal(12500) * m, "sentence"),
+    }
+    assert lead in res.rows["documents"][0]["answer_text"]  # the sentence stays running text
+
+
+@pytest.mark.parametrize("below", [False, True])
+def test_caption_over_two_lines(render_spec, below: bool) -> None:
+    caption = ("Tabel 3: Vastleggingskredieten per beleidsdomein en per jaar, exclusief nieuwe maatregelen en nieuw beleid, "
+               "voor de begrotingsopmaak (in duizend euro)")
+    rows = [["Beleidsdomein", "BA 2025", "BO 2026"], ["Onderwijs en Vorming", "19.545.147", "20.027.270"], ["Totaal", "65.162.127", "65.812.226"]]
+    res = _extract(render_spec, _doc_with({"table": rows, "caption": caption, "caption_below": below}))
+    [table] = res.rows["answer_tables"]
+    assert table["caption"] == caption
+    answer = res.rows["documents"][0]["answer_text"]
+    assert "nieuw beleid" not in answer and "Vastleggingskredieten" not in answer
+    cells = _cells(res)
+    assert (cells[(1, 1)]["kind"], cells[(1, 1)]["value"], cells[(1, 1)]["unit_from_context"]) == ("money", Decimal(19545147000), "caption")
+
+
+@pytest.mark.skipif(word.soffice() is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+def test_word_made_table_caption_below_unit_in_sentence(render_spec) -> None:
+    """The form of the real budget PDF: a Word table, its caption under it over two lines,
+    the unit said in the sentence before; negative differences, a totals row."""
+    caption = ("Tabel 4-1: Vastleggingskredieten per beleidsdomein, exclusief nieuwe maatregelen en nieuw beleid, "
+               "bij de begrotingsopmaak 2026")
+    rows = [["Beleidsdomein", "BA 2025", "BO 2026", "BO - BA"], ["Onderwijs en Vorming", "19.545,1", "20.027,3", "482,2"],
+            ["Mobiliteit en Openbare Werken", "5.436,1", "5.274,7", "-161,4"], ["Totaal", "24.981,2", "25.302,0", "320,8"]]
+    lead = "De kredieten per beleidsdomein staan, in miljoen euro, in de tabel hieronder."
+    spec = {**_doc_with({"table": rows, "caption": caption, "caption_below": True}, lead=lead), "renderer": "docx"}
+    res = _extract(render_spec, spec)
+    [table] = res.rows["answer_tables"]
+    assert (table["caption"], table["sentence"], table["header_rows"]) == (caption, lead, 1)
+    cells = _cells(res)
+    m = Decimal(10) ** 6
+    assert (cells[(2, 3)]["kind"], cells[(2, 3)]["value"], cells[(2, 3)]["unit_from_context"]) == ("money", Decimal("-161.4") * m, "sentence")
+    assert cells[(3, 1)]["is_total"] and cells[(3, 1)]["value"] == Decimal("24981.2") * m
+    assert "Vastleggingskredieten" not in res.rows["documents"][0]["answer_text"]
+
+
+def test_two_header_rows_repeated_on_the_next_page(render_spec) -> None:
+    rows = [["Provincie", "Bedrag (in euro)", "", "Aandeel"], ["", "2022", "2023", ""]]
+    rows += [[f"{PROVINCES[i % 6]} {i + 1}", f"{(i + 1) * 14_282:,}".replace(",", "."), f"{(i + 2) * 9_031:,}".replace(",", "."), f"{i % 90},5%"] for i in range(45)]
+    block = {"table": rows, "header_rows": 2, "spans": [[1, 0, 2, 0], [0, 0, 0, 1], [3, 0, 3, 1]]}
+    res = _extract(render_spec, _doc_with(block, extra_paragraphs=4))
+    [table] = res.rows["answer_tables"]
+    assert len(table["pages"]) == 2 and (table["header_rows"], table["n_rows"]) == (2, 47)  # both repeated rows dropped
+    cells = _cells(res)
+    assert [cells[(r, 0)]["text"] for r in range(2, 47)] == [r[0] for r in rows[2:]]
+    last = cells[(46, 2)]
+    assert (last["kind"], last["value"], last["unit_from_context"], last["column_header"]) == ("money", Decimal(46 * 9031), "header", "Bedrag (in euro) / 2023")

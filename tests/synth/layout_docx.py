@@ -235,7 +235,8 @@ class _Builder:
         rows = [[str(c) for c in row] for row in block["table"]]
         ncols = max(len(r) for r in rows)
         rows = [r + [""] * (ncols - len(r)) for r in rows]
-        if block.get("caption"):
+        below = bool(block.get("caption_below"))
+        if block.get("caption") and not below:
             self.paragraph(block["caption"], justify=False, space_after=3, keep_next=True)
         table = self.doc.add_table(rows=len(rows), cols=ncols)
         table.style = self.doc.styles["Table Grid"]
@@ -256,7 +257,10 @@ class _Builder:
                 p.paragraph_format.space_after = Pt(1)
                 p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
                 _append_xml(p, self.runs(value, bold=r == 0, size=9))
-        self.line("", space_after=0)  # Word always has a paragraph after a table
+        if block.get("caption") and below:  # Word's habit: "Tabel 4-1: ..." under the table
+            self.paragraph(block["caption"], justify=False, space_after=6)
+        else:
+            self.line("", space_after=0)  # Word always has a paragraph after a table
 
     # -- furniture --------------------------------------------------------------------
     def furniture(self) -> None:

@@ -496,8 +496,13 @@ class _Builder:
         # Word keeps a caption with the first rows only (not with the whole table): break
         # the page early if the caption and a few rows would not fit, else let it split.
         out: list[Flowable] = [CondPageBreak(LEADING + 3 * 14.0)]
-        if block.get("caption"):
-            out.append(Paragraph(self.markup(block["caption"]), self.st["caption"]))
+        caption = Paragraph(self.markup(block["caption"]), self.st["caption"]) if block.get("caption") else None
+        if caption and block.get("caption_below"):  # Word documents often caption under the table
+            table.spaceAfter = 3
+            caption.style = ParagraphStyle("caption_below", parent=self.st["caption"], spaceAfter=PARA_AFTER + 4)
+            return [*out, table, caption]
+        if caption:
+            out.append(caption)
         out.append(table)
         return out
 

@@ -1,0 +1,49 @@
+"""pdfium's per-character box functions, called with plain addresses.
+
+pypdfium2's raw bindings declare typed pointer arguments, and ctypes checks and converts each
+one on every call: for the box of one character that costs as much again as pdfium's work
+(measured: 2.2 against 1.2 microseconds per FPDFText_GetCharBox call). The text stage asks
+for two boxes per line and the table finder for one per character of a table, so these two
+are bound once more here with `void *` arguments, into buffers made once per page.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+import pypdfium2.raw as pdfium_c
+
+_VOIDP = ctypes.c_void_p
+_char_box = ctypes.CFUNCTYPE(ctypes.c_int, _VOIDP, ctypes.c_int, _VOIDP, _VOIDP, _VOIDP, _VOIDP)(
+    ctypes.cast(pdfium_c.FPDFText_GetCharBox, _VOIDP).value
+)
+_loose_box = ctypes.CFUNCTYPE(ctypes.c_int, _VOIDP, ctypes.c_int, _VOIDP)(ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, _VOIDP).value)
+
+
+def address(textpage: pdfium_c.FPDF_TEXTPAGE) -> int:
+    """The text page handle as a plain address, for the functions below."""
+    return ctypes.cast(textpage, _VOIDP).value or 0
+
+
+class CharBoxes:
+    """Tight (glyph) and loose (font ascent to descent, advance width) boxes of one text page."""
+
+    def __init__(self, textpage: pdfium_c.FPDF_TEXTPAGE):
+        self._tp = address(textpage)
+        self._tight = (ctypes.c_double * 4)()  # left, right, bottom, top
+        base = ctypes.addressof(self._tight)
+        self._tight_args = (base, base + 8, base + 16, base + 24)
+        self._loose = pdfium_c.FS_RECTF()  # left, top, right, bottom
+        self._loose_arg = ctypes.addressof(self._loose)
+
+    def tight(self, i: int) -> tuple[float, float, float, float]:
+        """left, bottom, right, top of character i's glyph (PDF coordinates)."""
+        _char_box(self._tp, i, *self._tight_args)
+        b = self._tight
+        return b[0], b[2], b[1], b[3]
+
+    def loose(self, i: int) -> tuple[float, float, float, float]:
+        """left, top, right, bottom of character i's loose box (PDF coordinates)."""
+        _loose_box(self._tp, i, self._loose_arg)
+        r = self._loose
+        return r.left, r.top, r.right, r.bottom
