@@ -152,10 +152,11 @@ def fabricate(out_dir: Path, raw_dir: Path, n_docs: int, seed: int = 13) -> None
             "warnings": pa.array([[] for _ in range(n)], pa.list_(pa.string())), "annexes": pa.array([[] for _ in range(n)], pa.list_(pa.string())),
         })
         docs = pa.table(cols, schema=schema.arrow()).sort_by("doc_id")
-        changes["documents"].update(parts.split_parts(docs, parts.part_keys(docs["session"], docs["doc_id"])))
+        split = parts.split_sessions(docs["session"])  # as a run would store this session
+        changes["documents"].update(parts.split_parts(docs, parts.part_keys(docs["session"], docs["doc_id"], split)))
         for t in ROWS_PER_DOC:
             child = _child_table(t, docs["doc_id"], rng, text, pool).sort_by([(k, "ascending") for k in load(t).primary_key])
-            changes[t].update(parts.split_parts(child, parts.part_keys(pa.array([session] * child.num_rows), child["doc_id"])))
+            changes[t].update(parts.split_parts(child, parts.part_keys(pa.array([session] * child.num_rows), child["doc_id"], split)))
         files["source_file"] += names
         files["sha256"] += shas
         files["doc_ids"] += [[d] for d in doc_ids]

@@ -96,7 +96,7 @@ def tables_markdown() -> str:
         "",
         "Generated from `schemas/*.json` by `schv docs` (a test fails when it is out of date).",
         "Load any table with `pandas.read_parquet(\"processed/current/<table>\", dtype_backend=\"pyarrow\")`",
-        "(a folder of parts, one per session and doc_id bucket; the types below, exactly; DuckDB and polars read them as",
+        "(a folder of parts, one per session, big sessions cut by doc_id; the types below, exactly; DuckDB and polars read them as",
         "they are; see the README on reading several tables from one state); offsets",
         "(`char_start`, `char_end`) slice `documents.question_text` or `answer_text` by `part`.",
         "",

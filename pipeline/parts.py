@@ -5,12 +5,17 @@ Layout of the output folder:
     current -> gen/000007                 symlink: the state a reader opens
     gen/000007/manifest.json              every table's parts and row counts
     gen/000007/documents/2022-2023.8.3f2a9c81d0e4b7a5.parquet   a part per session and bucket
+    gen/000007/documents/2003-2004.5d0c1e2f3a4b5c6d.parquet     a small session: one part
     gen/000007/files/all.<hash>.parquet   tables without a session: one part
     gen/000006/...                        the previous generation, kept for open readers
 
-A question's rows live in the part of its session and of the first hex digit of its
-doc_id (a hash, so 16 buckets of even size per session): a night that adds 20 questions
-rewrites at most 20 buckets, a few hundred questions each, not 20 sessions of thousands.
+A question's rows live in the part of its session; a session of SPLIT_AT questions or
+more is cut by the first hex digit of the doc_id (a hash, so 16 buckets of even size):
+a night that adds 20 questions to a big archive rewrites at most 20 buckets, a few hundred
+questions each, not 20 sessions of thousands, and a small archive stays a few files per
+table (16 per session gave 1,700 files for 320 questions, and their writing cost more than
+reading the PDFs). The layout follows from the state alone (how many questions a session
+holds now), so the same inputs give the same parts however the archive grew.
 A run builds a new generation folder: each touched part is written as soon as it is
 merged (one part in memory at a time), under a name given by the hash of its bytes;
 parts it did not touch are hard links to the previous generation's files; then `current`
@@ -25,7 +30,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,16 +50,35 @@ ALL_KEY = "all"  # the part key of tables that are not split by session (files, 
 NO_SESSION_KEY = "none"
 
 
-BUCKET_CHARS = 1  # leading doc_id characters (hex) that name a part within a session: 16 parts
+BUCKET_CHARS = 1  # leading doc_id characters (hex) that name a part within a split session: 16 parts
+SPLIT_AT = 2048  # questions from which a session is stored in buckets rather than one part
 
 
-def part_keys(sessions: pa.Array | pa.ChunkedArray, doc_ids: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """The part each question's rows live in: "<session>.<first hex digit of doc_id>"
-    ("2022-2023.8"), "none.8" for a question without a session."""
+def split_sessions(sessions: pa.Array | pa.ChunkedArray) -> frozenset[str]:
+    """The sessions (as part keys name them) holding SPLIT_AT questions or more: stored in buckets."""
+    counts = pc.value_counts(_session_keys(sessions)) if len(sessions) else []
+    return frozenset(c["values"].as_py() for c in counts if c["counts"].as_py() >= SPLIT_AT)
+
+
+def _session_keys(sessions: pa.Array | pa.ChunkedArray) -> pa.Array:
     valid = pc.fill_null(pc.not_equal(sessions, ""), False)
-    session = pc.if_else(valid, sessions, pa.scalar(NO_SESSION_KEY))
-    bucket = pc.utf8_slice_codeunits(doc_ids, 0, BUCKET_CHARS)
-    keys = pc.binary_join_element_wise(session, bucket, ".")
+    return pc.if_else(valid, sessions, pa.scalar(NO_SESSION_KEY))
+
+
+def session_of_key(key: str) -> str:
+    """"2022-2023.8" and "2022-2023" -> "2022-2023" (sessions hold no dot)."""
+    return key.split(".", 1)[0]
+
+
+def part_keys(sessions: pa.Array | pa.ChunkedArray, doc_ids: pa.Array | pa.ChunkedArray, split: Collection[str] = ()) -> pa.Array:
+    """The part each question's rows live in: its session ("2022-2023"; "none" without one),
+    and for a session in `split` the first hex digit of its doc_id too ("2022-2023.8")."""
+    session = _session_keys(sessions)
+    if split:
+        bucket = pc.binary_join_element_wise(session, pc.utf8_slice_codeunits(doc_ids, 0, BUCKET_CHARS), ".")
+        keys = pc.if_else(pc.is_in(session, value_set=pa.array(sorted(split), pa.string())), bucket, session)
+    else:
+        keys = session
     return keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys
 
 
@@ -85,6 +109,10 @@ class Generation:
 
     def rows(self, name: str) -> int:
         return sum(p["rows"] for p in self.manifest["tables"][name]["parts"])
+
+    def split_sessions(self) -> frozenset[str]:
+        """The sessions this generation stores in buckets (its keys of documents with a dot)."""
+        return frozenset(session_of_key(k) for k in self.parts("documents") if "." in k)
 
 
 def current(out_dir: Path) -> Generation | None:
@@ -124,7 +152,7 @@ def read_table(out_dir: Path, name: str, columns: list[str] | None = None, keys:
 def schemas_digest() -> str:
     """A digest of every declared column and Parquet type: the manifest records the one its
     parts were written with."""
-    declared = [[name, [(f["name"], f["arrow"]) for f in load(name).fields]] for name in TABLE_ORDER]
+    declared = [["layout", SPLIT_AT, BUCKET_CHARS]] + [[name, [(f["name"], f["arrow"]) for f in load(name).fields]] for name in TABLE_ORDER]
     return hashlib.sha256(json.dumps(declared).encode()).hexdigest()[:16]
 
 
@@ -210,6 +238,10 @@ class NextGeneration:
         self.parts[name].pop(key, None)
         if table.num_rows:
             self.parts[name][key] = self._write(name, key, table)
+
+    def drop(self, name: str, key: str) -> None:
+        """The part is not carried over (its rows now live under other keys)."""
+        self.parts[name].pop(key, None)
 
     def _write(self, name: str, key: str, table: pa.Table) -> dict:
         data = part_bytes(table)

@@ -333,11 +333,35 @@ def _files_table(p: Plan, ok: set[str], by_sha: dict[str, DocResult], failed_fil
     return sort_by_key("files", pa.concat_tables([kept.select(schema.names).cast(schema), table]))
 
 
-def _keys_of(index: pa.Table, doc_ids: pa.Array | None = None) -> set[str]:
-    """Part keys of the questions in `index` (of `doc_ids` only, when given)."""
+def _keys_of(index: pa.Table, split: frozenset[str], doc_ids: pa.Array | None = None) -> set[str]:
+    """Part keys of the questions in `index` (of `doc_ids` only, when given), in the layout
+    that stores the sessions `split` in buckets."""
     if doc_ids is not None:
         index = index.filter(pc.is_in(index["doc_id"], value_set=doc_ids))
-    return set(pc.unique(parts.part_keys(index["session"], index["doc_id"])).to_pylist()) if index.num_rows else set()
+    return set(pc.unique(parts.part_keys(index["session"], index["doc_id"], split)).to_pylist()) if index.num_rows else set()
+
+
+def _old_rows(out_dir: Path, old: parts.Generation | None, t: str, key: str, regrouped: frozenset[str],
+              split: frozenset[str]) -> pa.Table | None:
+    """The rows part `key` of table `t` held before this run: its old part, or, for a session
+    whose layout changes (one part <-> buckets), the rows of all its old parts that now
+    belong to `key`."""
+    if old is None:
+        return None
+    session = parts.session_of_key(key)
+    if session in regrouped:
+        sources = [k for k in old.parts(t) if parts.session_of_key(k) == session]
+    else:
+        sources = [key] if key in old.parts(t) else []
+    if not sources:
+        return None
+    table = parts.read_table(out_dir, t, keys=sources, gen=old)
+    if table is None:
+        raise OSError(f"cannot read part {key} of {t} in {old.path}")
+    if session in regrouped:
+        keys = parts.part_keys(pa.array([session] * table.num_rows, pa.string()), table["doc_id"], split)
+        table = table.filter(pc.equal(keys, key))
+    return table
 
 
 def _changes_nothing(p: Plan, results: list[DocResult]) -> bool:
@@ -417,20 +441,29 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     index = pa.concat_tables([kept, new_docs.select(INDEX_COLUMNS)])
     if pc.count_distinct(index["doc_id"]).as_py() != index.num_rows:
         raise SchemaError("documents: duplicate doc_id across sessions")
-    key_of = dict(zip(new_docs["doc_id"].to_pylist(), parts.part_keys(new_docs["session"], new_docs["doc_id"]).to_pylist(), strict=True))
+    # The layout before and after: sessions stored in buckets (see parts.SPLIT_AT); a session
+    # that crosses the line this run is regrouped whole.
+    old_split = p.old.split_sessions() if p.old is not None else frozenset()
+    split = parts.split_sessions(index["session"])
+    key_of = dict(zip(new_docs["doc_id"].to_pylist(), parts.part_keys(new_docs["session"], new_docs["doc_id"], split).to_pylist(), strict=True))
 
     # Parts touched: sessions of questions removed, redone or added, of questions whose
     # paths changed, and of references whose target a new or removed question may change.
-    touched = _keys_of(dropped) | set(key_of.values())
+    touched = _keys_of(dropped, old_split) | set(key_of.values())
     if moved:
-        touched |= _keys_of(kept.filter(pc.is_in(kept["sha256"], value_set=pa.array(moved, pa.string()))))
+        touched |= _keys_of(kept.filter(pc.is_in(kept["sha256"], value_set=pa.array(moved, pa.string()))), old_split)
     changed = pa.concat_tables([dropped.select(["session", "minister", "number"]), new_docs.select(["session", "minister", "number"])])
     changed = changed.filter(pc.and_(pc.is_valid(changed["number"]), pc.is_valid(changed["session"])))
     if p.old is not None and changed.num_rows:
         refs = parts.read_table(out_dir, "doc_refs", ["doc_id", "ref_type", "number", "session", "date"], gen=p.old)
         if refs is None:
             raise OSError(f"cannot read doc_refs of {p.old.path}")
-        touched |= _keys_of(kept, affected_refs(refs, kept, changed))
+        touched |= _keys_of(kept, old_split, affected_refs(refs, kept, changed))
+    regrouped = (old_split ^ split) & ({parts.session_of_key(k) for k in touched} | split)
+    if regrouped:  # every old part of such a session goes; every new part of it is written
+        touched = {k for k in touched if parts.session_of_key(k) not in regrouped}
+        touched |= _keys_of(index.filter(pc.is_in(index["session"], value_set=pa.array(sorted(regrouped), pa.string()))), split)
+        touched |= {k for k in key_of.values() if parts.session_of_key(k) in regrouped}
 
     drop_ids = dropped["doc_id"].combine_chunks()
     rows_by_key: dict[tuple[str, str], list[dict]] = {}
@@ -446,11 +479,7 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
         for key in sorted(touched):
             known = None  # the part's doc_ids: every row of a question lives in its question's part
             for t in DOC_TABLES:
-                old = None
-                if p.old is not None and key in p.old.parts(t):
-                    old = parts.read_table(out_dir, t, keys=[key], gen=p.old)
-                    if old is None:
-                        raise OSError(f"cannot read part {key} of {t} in {p.old.path}")
+                old = _old_rows(out_dir, p.old, t, key, regrouped, split)
                 table = merge(t, old, drop_ids, rows_by_key.get((t, key), []))
                 if t == "documents":
                     table = with_paths(table, paths)
@@ -462,6 +491,11 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
                     known = table["doc_id"].combine_chunks()
                 next_gen.put(t, key, table)
                 del old, table
+        if p.old is not None and regrouped:
+            for t in DOC_TABLES:
+                for k in p.old.parts(t):
+                    if parts.session_of_key(k) in regrouped and k not in touched:
+                        next_gen.drop(t, k)  # its rows now live in the session's other parts
         next_gen.put("errors", parts.ALL_KEY, errors)
         next_gen.put("files", parts.ALL_KEY, files)
         gen = next_gen.finish()

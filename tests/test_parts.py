@@ -20,14 +20,29 @@ from pipeline.schema import duplicate_key
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(("session", "doc_id", "key"), [
-    ("2022-2023", "3f2a9c81d0e4b7a5", "2022-2023.3"),
-    ("1996-1997", "a01177f972833a6d-2", "1996-1997.a"),  # the second question of a file: the file's bucket
-    (None, "007af857c78a8f3a", "none.0"),  # no session found
-    ("", "ffb53bcd843d1137", "none.f"),
+@pytest.mark.parametrize(("session", "doc_id", "split", "key"), [
+    ("2022-2023", "3f2a9c81d0e4b7a5", set(), "2022-2023"),  # a small session: one part
+    ("2022-2023", "3f2a9c81d0e4b7a5", {"2022-2023"}, "2022-2023.3"),  # a big one: by first hex digit
+    ("2022-2023", "3f2a9c81d0e4b7a5", {"2021-2022"}, "2022-2023"),  # another session is split
+    ("1996-1997", "a01177f972833a6d-2", {"1996-1997"}, "1996-1997.a"),  # the second question of a file: the file's bucket
+    (None, "007af857c78a8f3a", set(), "none"),  # no session found
+    (None, "007af857c78a8f3a", {"none"}, "none.0"),
+    ("", "ffb53bcd843d1137", {"none"}, "none.f"),
 ])
-def test_part_key_is_session_and_first_hex_digit(session: str | None, doc_id: str, key: str) -> None:
-    assert part_keys(pa.array([session], pa.string()), pa.array([doc_id])).to_pylist() == [key]
+def test_part_key_is_session_and_first_hex_digit_when_split(session: str | None, doc_id: str, split: set[str], key: str) -> None:
+    assert part_keys(pa.array([session], pa.string()), pa.array([doc_id]), split).to_pylist() == [key]
+
+
+@pytest.mark.parametrize(("sessions", "split_at", "split"), [
+    (["2022-2023"] * 3 + ["2021-2022"] * 2, 3, {"2022-2023"}),
+    (["2022-2023"] * 3 + ["2021-2022"] * 2, 2, {"2022-2023", "2021-2022"}),
+    (["2022-2023"] * 3 + [None, "", None], 3, {"2022-2023", "none"}),  # no session counts as one
+    (["2022-2023"] * 2, 3, set()),
+    ([], 1, set()),
+])
+def test_a_session_is_split_from_split_at_questions(monkeypatch: pytest.MonkeyPatch, sessions: list, split_at: int, split: set[str]) -> None:
+    monkeypatch.setattr(parts, "SPLIT_AT", split_at)
+    assert parts.split_sessions(pa.array(sessions, pa.string())) == split
 
 
 @pytest.mark.parametrize(("rows", "dup"), [
@@ -51,7 +66,7 @@ def archive(tmp_path: Path) -> tuple[Path, Path]:
 def test_fabricated_parts_hold_only_their_questions(archive: tuple[Path, Path]) -> None:
     out, _ = archive
     gen = current(out)
-    assert len(gen.parts("documents")) > 17  # 17 sessions, cut by bucket
+    assert len(gen.parts("documents")) == 17  # 17 small sessions, one part each
     for key in gen.parts("documents"):
         docs = read_table(out, "documents", ["doc_id", "session"], keys=[key])
         assert set(part_keys(docs["session"], docs["doc_id"]).to_pylist()) == {key}
@@ -155,3 +170,48 @@ def test_a_renamed_file_moves_its_question_without_processing_it(archive: tuple[
     assert (moved["source_file"], moved["source_files"]) == (new_name, [new_name])
     files = {r["source_file"]: r for r in read_table(out, "files").to_pylist()}
     assert old_name not in files and files[new_name]["doc_ids"] == [doc["doc_id"]]
+
+
+def _variants(raw: Path, n: int, start: int = 0) -> None:
+    """`n` distinct files of one question in session 2022-2023 (SV 303, a comment appended)."""
+    data = (ROOT / "raw" / "sv303-2022-2023.pdf").read_bytes()
+    for i in range(start, start + n):
+        (raw / f"sv303-{i}.pdf").write_bytes(data + f"%variant {i}\n".encode())
+
+
+def _state(out: Path) -> dict:
+    """Every table's part keys, part files (named by their bytes' hash) and row counts."""
+    return current(out).manifest["tables"]
+
+
+def test_a_session_crossing_split_at_is_regrouped_as_a_fresh_run_would_store_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from pipeline.run import RunOptions, extract
+
+    monkeypatch.setattr(parts, "SPLIT_AT", 3)
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    _variants(raw, 2)
+    extract(raw, out, options=RunOptions(in_process=True))
+    assert set(current(out).parts("documents")) == {"2022-2023"}  # below SPLIT_AT: one part
+
+    _variants(raw, 3, start=2)  # five questions: the session goes into buckets
+    extract(raw, out, options=RunOptions(in_process=True))
+    keys = set(current(out).parts("documents"))
+    assert keys and all(k.startswith("2022-2023.") for k in keys)
+    assert current(out).rows("documents") == 5
+    for key in keys:  # every row of a question in its question's bucket
+        ids = set(read_table(out, "documents", ["doc_id"], keys=[key])["doc_id"].to_pylist())
+        assert {key.split(".")[1]} == {d[0] for d in ids}
+        for t in ("pages", "dates", "items"):
+            assert set(read_table(out, t, ["doc_id"], keys=[key])["doc_id"].to_pylist()) <= ids
+    fresh = tmp_path / "fresh"
+    extract(raw, fresh, options=RunOptions(in_process=True))
+    assert _state(out) == _state(fresh)  # same parts, same bytes, however the archive grew
+
+    for f in sorted(raw.iterdir())[:3]:  # two questions left: one part again
+        f.unlink()
+    extract(raw, out, options=RunOptions(in_process=True))
+    assert set(current(out).parts("documents")) == {"2022-2023"}
+    fresh2 = tmp_path / "fresh2"
+    extract(raw, fresh2, options=RunOptions(in_process=True))
+    assert _state(out) == _state(fresh2)
