@@ -126,6 +126,8 @@ def build_corpus(folder: Path, n: int, seed: int = 7) -> list[Path]:
     want = f"{CORPUS_VERSION} {n} {seed} {'docx' if docx else 'no-docx'}"
     if stamp.exists() and stamp.read_text() == want:
         return sorted(folder.glob("*.pdf"))
+    if (ROOT / "tests" / "synth").is_dir() and str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # the renderer lives with this checkout's tests, also under the `schv` script
     if folder.exists() and any(folder.iterdir()) and not stamp.exists():
         raise SystemExit(f"{folder} holds files but no benchmark corpus stamp: not deleting it; choose another --corpus")
     shutil.rmtree(folder, ignore_errors=True)
