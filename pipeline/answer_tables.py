@@ -14,7 +14,7 @@ read as the minister wrote them:
   sentence right before the table (the guide: such cells are amounts only then), and
   `unit_from_context` says which.
 
-Decisions where the guide is silent are in docs/answer-tables.md.
+Decisions where the guide is silent are in docs/extraction-decisions.md ("Table cells").
 """
 
 from __future__ import annotations
@@ -67,9 +67,6 @@ CONTEXT_UNIT = re.compile(
 )
 SHARE = re.compile(r"aandeel|graad", re.IGNORECASE)
 HEADER_JOIN = " / "
-# A piece of a table that starts within this distance of the page's first text line, or
-# ends within it of the last, touches the page break.
-EDGE = 30.0
 
 
 @dataclass

@@ -162,8 +162,6 @@ def extract(raw_dir: Path, out_dir: Path, *, force: bool = False, options: RunOp
         lock.release()
 
 
-
-
 @dataclass
 class Plan:
     """What a run has to do, decided before any file is processed."""
@@ -459,11 +457,10 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
         if refs is None:
             raise OSError(f"cannot read doc_refs of {p.old.path}")
         touched |= _keys_of(kept, old_split, affected_refs(refs, kept, changed))
-    regrouped = (old_split ^ split) & ({parts.session_of_key(k) for k in touched} | split)
-    if regrouped:  # every old part of such a session goes; every new part of it is written
+    regrouped = old_split ^ split  # sessions whose layout changes this run
+    if regrouped:  # every old part of such a session goes; every new part of it (index holds the new questions) is written
         touched = {k for k in touched if parts.session_of_key(k) not in regrouped}
         touched |= _keys_of(index.filter(pc.is_in(index["session"], value_set=pa.array(sorted(regrouped), pa.string()))), split)
-        touched |= {k for k in key_of.values() if parts.session_of_key(k) in regrouped}
 
     drop_ids = dropped["doc_id"].combine_chunks()
     rows_by_key: dict[tuple[str, str], list[dict]] = {}

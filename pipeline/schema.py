@@ -158,7 +158,7 @@ def duplicate_key(table: pa.Table, keys: tuple[str, ...]) -> dict | None:
     return t.slice(pc.index(same, True).as_py(), 1).to_pylist()[0]
 
 
-def validate(name: str, table: pa.Table, known_doc_ids: set[str] | pa.Array | None = None) -> None:
+def validate(name: str, table: pa.Table, known_doc_ids: pa.Array | None = None) -> None:
     """Required columns non-null, primary key unique, every doc_id known."""
     schema = load(name)
     for col in schema.required:
@@ -170,10 +170,8 @@ def validate(name: str, table: pa.Table, known_doc_ids: set[str] | pa.Array | No
         if dup is not None:
             raise SchemaError(f"{name}: duplicate primary key {dup}")
     if known_doc_ids is not None and schema.foreign_keys and table.num_rows:
-        if isinstance(known_doc_ids, pa.Array):  # the doc_id column of documents, checked in Arrow
-            missing = table.filter(pc.invert(pc.is_in(table["doc_id"], value_set=known_doc_ids)))
-            unknown = set(missing["doc_id"].to_pylist())
-        else:
-            unknown = set(table.column("doc_id").to_pylist()) - known_doc_ids
+        # known_doc_ids: the doc_id column of the part's documents, checked in Arrow
+        missing = table.filter(pc.invert(pc.is_in(table["doc_id"], value_set=known_doc_ids)))
+        unknown = set(missing["doc_id"].to_pylist())
         if unknown:
             raise SchemaError(f"{name}: doc_id not in documents: {sorted(unknown)[:3]}")

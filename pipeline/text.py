@@ -181,7 +181,7 @@ def _blank_turned(raw_tp: pdfium_c.FPDF_TEXTPAGE, text: str) -> str:
 
 
 def _drawing(page: pdfium_c.FPDF_PAGE) -> tuple[int, bool]:
-    """Path objects (up to RULING_PATHS) and whether any text object is drawn at an angle.
+    """How many path objects the page draws, and whether any text object is drawn at an angle.
 
     One walk over the page's objects, into forms (a stamp is often a form laid over the
     page) with their matrices: a text object's matrix turns all its characters, so the
@@ -228,19 +228,18 @@ def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float, turned: bool
     raw_tp = tp.raw
     charbox = CharBoxes(raw_tp).tight  # left, bottom, right, top
 
-    height_ = height
     font_size = pdfium_c.FPDFText_GetFontSize
     for m in LINE.finditer(text):
         stripped = m.group(1)
         first, last = m.start(1), m.end(1) - 1
         l0, b0, r0, t0 = charbox(first)
         l1, b1, r1, t1 = charbox(last)
-        spans.append((first, last + 1, height_ - max(t0, t1), height_ - min(b0, b1)))
+        spans.append((first, last + 1, height - max(t0, t1), height - min(b0, b1)))
         size = font_size(raw_tp, first)
         for sm in SUPERSCRIPT_CANDIDATE.finditer(stripped):
             if font_size(raw_tp, first + sm.start(1)) < 0.8 * size:
                 supers.append((len(lines), sm.start(1), sm.end(1), sm.group(1)))
-        lines.append(Line(stripped, number, height_ - t0, height_ - t1, height_ - b0, l0, r1, size))
+        lines.append(Line(stripped, number, height - t0, height - t1, height - b0, l0, r1, size))
     return lines, supers, layer
 
 
