@@ -22,6 +22,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from pipeline import pdfium_calls as calls
 from pipeline.cleanup import clean_line
 from pipeline.columns import in_reading_order
 from pipeline.errors import BrokenPdf, EncryptedPdf, NoPages, NotAPdf, NoTextLayer
@@ -185,30 +186,33 @@ def _drawing(page: pdfium_c.FPDF_PAGE) -> tuple[int, bool]:
 
     One walk over the page's objects, into forms (a stamp is often a form laid over the
     page) with their matrices: a text object's matrix turns all its characters, so the
-    costly per-character angles are asked only where one is turned.
+    costly per-character angles are asked only where one is turned. The calls go through
+    pdfium_calls' plain-address bindings: a page holds dozens of text objects.
     """
     paths = 0
     turned = False
     m = pdfium_c.FS_MATRIX()
-    ref = ctypes.byref(m)
-    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
+    ref = ctypes.addressof(m)
+    get_type, get_matrix = calls.object_type, calls.object_matrix
     path_t, text_t, form_t = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
 
-    def walk(objects: list, outer: tuple[float, float, float, float]) -> None:
+    def walk(objects: list[int], outer: tuple[float, float, float, float]) -> None:
         nonlocal paths, turned
         for obj in objects:
             kind = get_type(obj)
             if kind == path_t:
                 paths += 1
-            elif kind in (text_t, form_t) and get_matrix(obj, ref):
+            elif kind == text_t:
+                if not turned and get_matrix(obj, ref):
+                    a, b, c, d = outer
+                    turned = abs(math.atan2(m.a * b + m.b * d, m.a * a + m.b * c)) > TURNED
+            elif kind == form_t and get_matrix(obj, ref):
                 a, b, c, d = outer
                 inner = (m.a * a + m.b * c, m.a * b + m.b * d, m.c * a + m.d * c, m.c * b + m.d * d)
-                if kind == text_t:
-                    turned = turned or abs(math.atan2(inner[1], inner[0])) > TURNED
-                else:
-                    walk([pdfium_c.FPDFFormObj_GetObject(obj, k) for k in range(pdfium_c.FPDFFormObj_CountObjects(obj))], inner)
+                walk([calls.form_object(obj, k) for k in range(calls.form_count(obj))], inner)
 
-    walk([pdfium_c.FPDFPage_GetObject(page, i) for i in range(pdfium_c.FPDFPage_CountObjects(page))], (1.0, 0.0, 0.0, 1.0))
+    handle = calls.handle(page)
+    walk([calls.page_object(handle, i) for i in range(calls.count_objects(handle))], (1.0, 0.0, 0.0, 1.0))
     return paths, turned
 
 
@@ -228,16 +232,17 @@ def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float, turned: bool
     raw_tp = tp.raw
     charbox = CharBoxes(raw_tp).tight  # left, bottom, right, top
 
-    font_size = pdfium_c.FPDFText_GetFontSize
+    font_size = calls.font_size
+    tp_handle = calls.handle(raw_tp)
     for m in LINE.finditer(text):
         stripped = m.group(1)
         first, last = m.start(1), m.end(1) - 1
         l0, b0, r0, t0 = charbox(first)
         l1, b1, r1, t1 = charbox(last)
         spans.append((first, last + 1, height - max(t0, t1), height - min(b0, b1)))
-        size = font_size(raw_tp, first)
+        size = font_size(tp_handle, first)
         for sm in SUPERSCRIPT_CANDIDATE.finditer(stripped):
-            if font_size(raw_tp, first + sm.start(1)) < 0.8 * size:
+            if font_size(tp_handle, first + sm.start(1)) < 0.8 * size:
                 supers.append((len(lines), sm.start(1), sm.end(1), sm.group(1)))
         lines.append(Line(stripped, number, height - t0, height - t1, height - b0, l0, r1, size))
     return lines, supers, layer
