@@ -350,6 +350,9 @@ CAPTION_BELOW = 2.0
 # many font sizes apart; the paragraph before a table ends at most LEAD_GAP sizes above it.
 LINE_GAP = 0.8
 LEAD_GAP = 4.0
+# Across a page break only a sentence that announces what follows is the table's lead: the last
+# sentence of a page is as often a footnote the page kept, a contents line or a cross-reference.
+ANNOUNCES_TABLE = re.compile(r":\s*$|\b(?:hieronder|hierna|onderstaande?|volgende)\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+(?=[(\"'‘“]?[A-ZÀ-Ý0-9])")
 
 
@@ -448,6 +451,45 @@ def drop_tables(pages: list[Page]) -> None:
             t.sentence = _sentence_before(t, keep, caption_tops.get(id(t), t.bbox[1]))
         _reindex_superscripts(page, keep)
         page.lines = keep
+
+
+def captions_across_pages(pages: list[Page]) -> None:
+    """A table that opens a page takes its caption, or the sentence before it, from the end of
+    the page before: Word often breaks the page between "Tabel 2: ..." (or "De bedragen staan,
+    in miljoen euro, hieronder:") and the table itself.
+
+    Run after clean-up, when furniture and footnotes are gone, for the topmost table of a page
+    with no text above it and no caption above it. The page before must end in text that
+    stands over the table's columns, not in a table (the table then continues that one). A
+    caption taken over leaves the running text, as on its own page; a sentence is taken only
+    when it announces the table (ANNOUNCES_TABLE).
+    """
+    for prev, page in zip(pages, pages[1:], strict=False):
+        if page.number != prev.number + 1 or not page.tables or not prev.lines:
+            continue
+        table = min(page.tables, key=lambda t: t.bbox[1])
+        if table.sentence or (table.caption and not table.caption_below):
+            continue
+        last = prev.lines[-1]
+        if (
+            any(ln.bottom <= table.bbox[1] + 1 for ln in page.lines)
+            or any(t.bbox[3] >= last.bottom - 1 for t in prev.tables)
+            or not _overlaps(last, table.bbox)
+        ):
+            continue
+        lines, top = prev.lines, last.bottom
+        caption = next((ln for ln in reversed(lines[-4:]) if CAPTION.match(ln.text)), None)
+        if caption is not None and table.caption is None:
+            block = _caption_block(caption, lines, prev.tables)
+            if block[-1] is last:
+                table.caption = join_lines([b.text for b in block])
+                block_ids = {id(b) for b in block}
+                prev.lines = lines = [ln for ln in lines if id(ln) not in block_ids]
+                top = block[0].top
+        if lines and lines[-1].bottom <= top + 1 and _overlaps(lines[-1], table.bbox):
+            sentence = _sentence_before(table, lines, top)
+            if sentence and ANNOUNCES_TABLE.search(sentence):
+                table.sentence = sentence
 
 
 def _reindex_superscripts(page: Page, keep: list[Line]) -> None:
@@ -606,6 +648,7 @@ def clean_pages(source: PdfSource, pages: list[Page]) -> list[Page]:
         for fn in page.footnotes:
             fn.text = clean_line(fn.text)
         page.lines = [ln for ln in page.lines if ln.text]
+    captions_across_pages(pages)
     return pages
 
 

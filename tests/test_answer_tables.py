@@ -189,6 +189,22 @@ def test_caption_over_two_lines(render_spec, below: bool) -> None:
     assert (cells[(1, 1)]["kind"], cells[(1, 1)]["value"], cells[(1, 1)]["unit_from_context"]) == ("money", Decimal(19545147000), "caption")
 
 
+@pytest.mark.parametrize("caption", [None, "Tabel 2: Subsidies per regio (in duizend euro)"])
+def test_caption_and_lead_on_the_page_before_the_table(render_spec, caption: str | None) -> None:
+    """The page breaks between the lead sentence (and caption) and the table: both still reach it."""
+    rows = [["Regio", "2022", "2023"], ["Vlaanderen", "84,2", "1.002,4"], ["Brussel", "51,0", "38.000"]]
+    lead = "De bedragen per regio staan, in miljoen euro, in de tabel hieronder."
+    block = {"table": rows, "break_before_table": True, **({"caption": caption} if caption else {})}
+    res = _extract(render_spec, _doc_with(block, lead=lead))
+    [table] = res.rows["answer_tables"]
+    assert (table["caption"], table["sentence"]) == (caption, lead)
+    cell = _cells(res)[(1, 1)]
+    scale, source = (Decimal(1000), "caption") if caption else (Decimal(10) ** 6, "sentence")
+    assert (cell["kind"], cell["value"], cell["unit_from_context"]) == ("money", Decimal("84.2") * scale, source)
+    answer = res.rows["documents"][0]["answer_text"]
+    assert lead in answer and "Subsidies per regio" not in answer  # the caption left the running text
+
+
 @pytest.mark.skipif(word.soffice() is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
 def test_word_made_table_caption_below_unit_in_sentence(render_spec) -> None:
     """The form of the real budget PDF: a Word table, its caption under it over two lines,

@@ -23,7 +23,7 @@ from pipeline.answer_tables import (
     read_column,
     table_rows,
 )
-from pipeline.text import FoundTable, Line, Page, drop_tables, extract_text
+from pipeline.text import FoundTable, Line, Page, captions_across_pages, drop_tables, extract_text
 
 MERGED_TWO_ROWS = [  # vl_bo2026.pdf, Tabel 3-2
     ["", "BA 2025 (EB 2/2025)", None, "BO 2026 (EB 9/2025)", None],
@@ -354,3 +354,78 @@ def test_real_budget_tables() -> None:
     assert by_caption["Tabel 3-4"]["pages"] == [9, 10]
     total = [c for c in cells if c["table_no"] == t34 and c["is_total"] and c["col"] == 1]
     assert [(c["value"], c["unit_from_context"]) for c in total] == [(Decimal(34276514000), "caption")]
+
+
+def _on(page: int, ln: Line) -> Line:
+    ln.page = page
+    return ln
+
+
+TOP_TABLE = (57, 80, 538, 200)  # a table at the top of page 2, nothing above it
+LEFT_COLUMN_TABLE = (57, 80, 290, 200)  # the same in a bulletin's left column
+
+
+@pytest.mark.parametrize(
+    ("end_of_page_1", "page_2_above", "page_1_table", "caption_on_2", "expected", "box"),
+    [
+        pytest.param(
+            [_line("De steun per regio staat in de volgende tabel.", 700, x1=FULL), _line("Tabel 3: Steun per regio (in euro)", 720)],
+            [], None, None, ("Tabel 3: Steun per regio (in euro)", "De steun per regio staat in de volgende tabel.", 1), TOP_TABLE,
+            id="caption and sentence end the page before",
+        ),
+        pytest.param(
+            [_line("Tabel 2: Vastleggingskredieten per beleidsdomein, excl. nieuwe maatregelen en", 708, x1=FULL),
+             _line("beleid (in duizend euro)", 720)],
+            [], None, None, ("Tabel 2: Vastleggingskredieten per beleidsdomein, excl. nieuwe maatregelen en beleid (in duizend euro)", None, 0), TOP_TABLE,
+            id="a caption over two lines ends the page before",
+        ),
+        pytest.param(
+            [_line("De bedragen per regio staan, in miljoen euro, in de tabel", 708, x1=FULL), _line("hieronder.", 720)],
+            [], None, None, (None, "De bedragen per regio staan, in miljoen euro, in de tabel hieronder.", 2), TOP_TABLE,
+            id="the sentence of the issue, over a page break",
+        ),
+        pytest.param(
+            [_line("De cijfers per jaar zijn:", 720)], [], None, None, (None, "De cijfers per jaar zijn:", 1), TOP_TABLE,
+            id="a lead ending in a colon",
+        ),
+        pytest.param(
+            [_line("Zie Tabel 18 op pagina 49.", 720)], [], None, None, (None, None, 1), TOP_TABLE,
+            id="a cross-reference announces no table (real: vl_eval p16)",
+        ),
+        pytest.param(
+            [_line("10 Voor 2030 is er geen cijfer van het BRP beschikbaar.", 720)], [], None, None, (None, None, 1), TOP_TABLE,
+            id="a kept footnote is no lead (real: vl_eval p24)",
+        ),
+        pytest.param(
+            [_line("Tabel 3: Steun per regio", 720)], [_line("Dit antwoord gaat verder:", 60)], None, None, (None, None, 1), TOP_TABLE,
+            id="text above the table on its own page",
+        ),
+        pytest.param(
+            [_line("Tabel 3: Steun per regio", 600)], [], (57, 620, 538, 780), None, (None, None, 1), TOP_TABLE,
+            id="the page before ends in a table: a continuation",
+        ),
+        pytest.param(
+            [_line("De cijfers per jaar zijn:", 720)], [], None, "Tabel 4: Cijfers", ("Tabel 4: Cijfers", None, 1), TOP_TABLE,
+            id="a caption above on its own page wins",
+        ),
+        pytest.param(
+            [_line("De cijfers per jaar zijn:", 720, x0=300, x1=538)], [], None, None, (None, None, 1), LEFT_COLUMN_TABLE,
+            id="the page before ends in the other column (bulletin)",
+        ),
+        pytest.param(
+            [_line("Tabel 3: Steun per regio", 600), _line("Daarna volgt de uitleg van de regels.", 720)], [], None, None,
+            (None, None, 2), TOP_TABLE, id="a caption inside the page before is not this table's",
+        ),
+    ],
+)
+def test_caption_and_sentence_across_a_page_break(
+    end_of_page_1: list[Line], page_2_above: list[Line], page_1_table: tuple | None, caption_on_2: str | None, expected: tuple,
+    box: tuple,
+) -> None:
+    """Word breaks the page between a caption or lead sentence and its table (after clean-up)."""
+    page_1 = Page(number=1, width=595, height=842, lines=[_on(1, ln) for ln in end_of_page_1],
+                  tables=[FoundTable(bbox=page_1_table, rows=[["a", "1"]])] if page_1_table else [])
+    table = FoundTable(bbox=box, rows=[["Regio", "Bedrag"], ["Gent", "12"]], caption=caption_on_2)
+    page_2 = Page(number=2, width=595, height=842, lines=[_on(2, ln) for ln in page_2_above], tables=[table])
+    captions_across_pages([page_1, page_2])
+    assert (table.caption, table.sentence, len(page_1.lines)) == expected

@@ -503,6 +503,8 @@ class _Builder:
             return [*out, table, caption]
         if caption:
             out.append(caption)
+        if block.get("break_before_table"):  # Word without "keep with next": the page breaks between lead or caption and table
+            out = [f for f in out if not isinstance(f, CondPageBreak)] + [PageBreak()]
         out.append(table)
         return out
 
