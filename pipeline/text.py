@@ -493,6 +493,8 @@ def captions_across_pages(pages: list[Page]) -> None:
 
 
 def _reindex_superscripts(page: Page, keep: list[Line]) -> None:
+    if not page.superscripts:
+        return
     index = {id(ln): i for i, ln in enumerate(keep)}
     page.superscripts = [
         (index[id(page.lines[li])], s, e, d)
@@ -501,41 +503,54 @@ def _reindex_superscripts(page: Page, keep: list[Line]) -> None:
     ]
 
 
+DIGITS = re.compile(r"\d+")
+
+
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", text.strip().lower())
+    return DIGITS.sub("#", text.strip().lower())
 
 
 def strip_furniture(pages: list[Page]) -> None:
     """Drop page numbers and running headers/footers: margin lines repeated across pages."""
-    def in_margin(ln: Line, page: Page) -> bool:
-        return ln.top < MARGIN_ZONE * page.height or ln.bottom > (1 - MARGIN_ZONE) * page.height
-
+    margins = [_margin_lines(page) for page in pages]
+    keys = {id(ln): _furniture_key(ln.text) for marginal in margins for ln in marginal}
     counts: Counter[str] = Counter()
-    for page in pages:
-        counts.update({_furniture_key(ln.text) for ln in page.lines if in_margin(ln, page)})
+    for marginal in margins:
+        counts.update({keys[id(ln)] for ln in marginal})
     repeated = {k for k, c in counts.items() if c >= 2 and (len(pages) <= 2 or c >= len(pages) / 2)}
-    for page in pages:
-        body_size = statistics.median(ln.size for ln in page.lines) if page.lines else 0.0
-        header = _header_block(page.lines) | _answer_block(page.lines)
-        keep = [
-            ln
-            for ln in page.lines
-            if id(ln) in header
-            or not (
-                in_margin(ln, page)
-                and not LABEL_START.match(ln.text)  # "3." alone on the first line of a page is an item
-                and (
-                    PAGE_NUMBER.match(ln.text)
-                    or RUNNING_HEADER.match(ln.text)
-                    or _furniture_key(ln.text) in repeated
-                    # a running header in small print above the text, even on the only page that has one
-                    or (page.number > 1 and ln.top < MARGIN_ZONE * page.height and ln.size < 0.9 * body_size)
-                )
+    for page, marginal in zip(pages, margins, strict=True):
+        if not marginal:
+            page.printed_number = None
+            continue
+        top_zone = MARGIN_ZONE * page.height
+        small = 0.9 * statistics.median(ln.size for ln in page.lines) if page.number > 1 else 0.0
+        dropped = {
+            id(ln)
+            for ln in marginal
+            if not LABEL_START.match(ln.text)  # "3." alone on the first line of a page is an item
+            and (
+                PAGE_NUMBER.match(ln.text)
+                or RUNNING_HEADER.match(ln.text)
+                or keys[id(ln)] in repeated
+                # a running header in small print above the text, even on the only page that has one
+                or (ln.top < top_zone and ln.size < small)
             )
-        ]
-        page.printed_number = _printed_number(page.lines, keep)
+        }
+        if dropped:
+            dropped -= _header_block(page.lines) | _answer_block(page.lines)
+        if not dropped:
+            page.printed_number = None
+            continue
+        page.printed_number = _printed_number([ln for ln in marginal if id(ln) in dropped])
+        keep = [ln for ln in page.lines if id(ln) not in dropped]
         _reindex_superscripts(page, keep)
         page.lines = keep
+
+
+def _margin_lines(page: Page) -> list[Line]:
+    """The lines in the top and bottom margin zones, where furniture lives."""
+    top, bottom = MARGIN_ZONE * page.height, (1 - MARGIN_ZONE) * page.height
+    return [ln for ln in page.lines if ln.top < top or ln.bottom > bottom]
 
 
 def _header_block(lines: list[Line]) -> set[int]:
@@ -556,6 +571,8 @@ def _answer_block(lines: list[Line]) -> set[int]:
     """id() of an answer block's lines (minister name and title in capitals, "ANTWOORD", "op vraag
     nr. ...", "van NAME"): the same minister answering two questions of one file repeats them."""
     block: set[int] = set()
+    if not any("ANTWOORD" in ln.text for ln in lines):  # answer_blocks looks for "ANTWOORD" alone on a line
+        return block
     for i in answer_blocks([ln.text for ln in lines]):
         block |= {id(lines[i]), id(lines[i + 1])}
         if i + 2 < len(lines) and HEADER_FIELD.match(lines[i + 2].text.strip()):
@@ -567,11 +584,10 @@ def _answer_block(lines: list[Line]) -> set[int]:
     return block
 
 
-def _printed_number(lines: list[Line], kept: list[Line]) -> int | None:
+def _printed_number(dropped: list[Line]) -> int | None:
     """The number of a dropped page-number line ("3", "- 3 -", "pagina 3 van 5", "3/5")."""
-    kept_ids = {id(ln) for ln in kept}
-    for ln in lines:
-        if id(ln) not in kept_ids and PAGE_NUMBER.match(ln.text):
+    for ln in dropped:
+        if PAGE_NUMBER.match(ln.text):
             m = re.search(r"\d{1,4}", ln.text)
             if m:
                 return int(m.group())
