@@ -25,7 +25,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from pipeline.entities.amounts import CURRENCY_CODES, SCALES, find_amounts
-from pipeline.text import FoundTable, Page
+from pipeline.page import FoundTable, Page
 
 # A cell holding one figure: an optional currency before, a sign, the digits with their
 # marks, an optional scale word and an optional unit after ("€ 14.282.612,00", "-94.129",

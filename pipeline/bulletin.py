@@ -19,8 +19,8 @@ from pipeline.columns import is_two_column
 from pipeline.entities.dates import DAY_MONTH, parse_full_date
 from pipeline.labels import ITEM_START, is_caps
 from pipeline.layout import SENTENCE_END, paragraph_starts, paragraphs
+from pipeline.page import Line, Page
 from pipeline.segment import Segmented, header_index, parse_items, restore_name_case, session_of, split_title
-from pipeline.text import Line, Page
 
 COVER_TITLE = re.compile(r"^BULLETIN\s+VAN\s+VRAGEN\s+EN\s+ANTWOORDEN\b", re.IGNORECASE)
 COVER_NUMBER = re.compile(r"^Nr\.?\s*(\d{1,4})\s*$", re.IGNORECASE)

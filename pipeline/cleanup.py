@@ -21,6 +21,9 @@ SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]+")
 ZERO_WIDTH = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f]")
 SOFT_HYPHEN_JOIN = re.compile(r"(\S*?)\s*\ufffe\s*(\S*)")
 BULLET_START = re.compile(rf"^[{BULLETS}]\s*")
+URL_BROKEN = re.compile(r"\(?(?:https?://|www\.)\S*[/?&=#_.-]$")
+URL_END = re.compile(r"\(?(?:https?://|www\.)\S*[\w]$")
+URL_CONTINUES = re.compile(r"[a-z0-9][\w.-]*[/?=&#%-]\S*")
 
 
 @lru_cache(maxsize=8192)
@@ -67,3 +70,29 @@ def clean_line(text: str) -> str:
     text = BULLET_START.sub("- ", text)
     text = re.sub(rf"[{BULLETS}]", "-", text)
     return text.strip()
+
+
+def _wrapped_url(last_word: str, next_line: str) -> bool:
+    """The line ended inside a link: only the last word of the line so far is looked at."""
+    if "://" not in last_word and not last_word.startswith("www."):
+        return False
+    if URL_BROKEN.match(last_word):
+        return not next_line[:1].isupper()  # "...be." + "Daarna" ends a sentence
+    return bool(URL_END.match(last_word) and URL_CONTINUES.match(next_line))
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join printed lines of one paragraph; line-end hyphens were settled by clean_line."""
+    out = ""
+    for p in parts:
+        if not out:
+            out = p
+        elif out.endswith("-") and p[:1].isalpha() and not out.endswith(" -"):
+            out += p  # a kept compound hyphen at a line end: "CIE-" + "uitgaventoetsing"
+        elif _wrapped_url(out[out.rfind(" ") + 1 :], p):
+            out += p  # a link wrapped inside: "http://.../link?" + "id=17156", ".../parlemen" + "tair-werk/..."
+        elif out.endswith("-") and out[-2:-1].isdigit() and p[:1].isdigit():
+            out += p  # a range wrapped after its dash: "2019-" + "2023"
+        else:
+            out += " " + p
+    return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipeline.text import Line
+    from pipeline.page import Line
 
 # A column line fills most of its column: this share of the page width or more.
 MIN_COLUMN_LINE = 0.28

@@ -22,11 +22,12 @@ from pipeline.entities import ENTITY_TABLES, extract_entities
 from pipeline.errors import DocumentError, NotAPdf, NotAWrittenQuestion
 from pipeline.filekind import describe
 from pipeline.inputs import snapshot
+from pipeline.page import Page
 from pipeline.result import DocResult
 from pipeline.schema import check_values
 from pipeline.segment import Segmented, looks_like_question, segment
 from pipeline.split import Split, pages_between, split
-from pipeline.text import MIN_PAGE_CHARS, Page, clean_pages, looks_like_pdf, read_pages
+from pipeline.text import MIN_PAGE_CHARS, clean_pages, looks_like_pdf, read_pages
 from pipeline.word import convert_to_pdf, is_word_file
 
 

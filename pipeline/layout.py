@@ -10,8 +10,9 @@ import re
 import statistics
 from itertools import pairwise
 
+from pipeline.cleanup import join_lines
 from pipeline.labels import ITEM_START, LABEL_ONLY
-from pipeline.text import Line, join_lines
+from pipeline.page import Line
 
 SENTENCE_END = re.compile(r"[.:?!;)\"”’]$")
 

@@ -20,13 +20,15 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.ocr_repair import is_ruling, repair_labels, repair_line
+from pipeline.page import Line
 
 DPI = 300  # for a page whose scan resolution is unknown
 # A scan is rendered at its own resolution (pdfium resampling a 200 dpi scan to 300 dpi
@@ -53,19 +55,6 @@ class OcrUnavailable(RuntimeError):
     pass
 
 
-class OcrLine(NamedTuple):
-    """One printed line read by Tesseract, in PDF points from the page top; a line glued to the
-    next after its line-end hyphen has `last_top` on that next line, as pdfium gives it."""
-
-    text: str
-    top: float
-    last_top: float
-    bottom: float
-    x0: float
-    x1: float
-    size: float
-
-
 @cache
 def check_tesseract() -> str | None:
     """None when Tesseract with the Dutch model is usable, else why not."""
@@ -81,8 +70,10 @@ def check_tesseract() -> str | None:
     return None
 
 
-def ocr_lines(page: pdfium.PdfPage) -> list[OcrLine]:
-    """The page's printed lines, top to bottom, read by Tesseract."""
+def ocr_lines(page: pdfium.PdfPage, number: int) -> list[Line]:
+    """Page `number`'s printed lines, top to bottom, read by Tesseract, in PDF points from the
+    page top; a line glued to the next after its line-end hyphen has `last_top` on that next
+    line, as pdfium gives it."""
     import pytesseract
     from PIL import Image
 
@@ -100,10 +91,10 @@ def ocr_lines(page: pdfium.PdfPage) -> list[OcrLine]:
     # fighting over the same cores made a page three times slower.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     data = pytesseract.image_to_data(image, lang=LANG, config=CONFIG, output_type=pytesseract.Output.DICT)
-    return repaired(glue_hyphenated(words_to_lines(data, scale)))
+    return repaired(glue_hyphenated(words_to_lines(data, scale, number)))
 
 
-def words_to_lines(data: dict[str, list[Any]], scale: float) -> list[OcrLine]:
+def words_to_lines(data: dict[str, list[Any]], scale: float, number: int) -> list[Line]:
     """Tesseract's words (image_to_data) as printed lines, cut at wide gaps, in reading order."""
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, word in enumerate(data["text"]):
@@ -118,18 +109,18 @@ def words_to_lines(data: dict[str, list[Any]], scale: float) -> list[OcrLine]:
             x1 = max(data["left"][i] + data["width"][i] for i in words) / scale
             text = " ".join(data["text"][i] for i in words)
             # Word boxes hold ascenders and descenders: the font size is about 3/4 of the line box.
-            out.append(OcrLine(text, top, top, bottom, x0, x1, round((bottom - top) * 0.75, 1)))
+            out.append(Line(text, number, top, top, bottom, x0, x1, round((bottom - top) * 0.75, 1)))
     out.sort(key=lambda ln: (ln.top, ln.x0))
     return out
 
 
-def repaired(lines: list[OcrLine]) -> list[OcrLine]:
+def repaired(lines: list[Line]) -> list[Line]:
     """The lines with ocr_repair's repairs, ruling lines read as characters dropped."""
-    out: list[OcrLine] = []
+    out: list[Line] = []
     for ln in lines:
         if not is_ruling(ln.text):
-            out.append(ln._replace(text=repair_line(ln.text, out[-1].text if out else "")))
-    return [ln._replace(text=text) for ln, text in zip(out, repair_labels([ln.text for ln in out]), strict=True)]
+            out.append(replace(ln, text=repair_line(ln.text, out[-1].text if out else "")))
+    return [replace(ln, text=text) for ln, text in zip(out, repair_labels([ln.text for ln in out]), strict=True)]
 
 
 def split_at_gaps(words: list[int], data: dict[str, list[Any]]) -> list[list[int]]:
@@ -146,7 +137,7 @@ def split_at_gaps(words: list[int], data: dict[str, list[Any]]) -> list[list[int
     return parts
 
 
-def glue_hyphenated(lines: list[OcrLine]) -> list[OcrLine]:
+def glue_hyphenated(lines: list[Line]) -> list[Line]:
     """Glue a line ending in "word-" to the line below it in its column, the hyphen turned
     into the soft-break mark: pdfium's form, which the text stage settles with its lexicon."""
     out = list(lines)
@@ -158,11 +149,11 @@ def glue_hyphenated(lines: list[OcrLine]) -> list[OcrLine]:
             i += 1
             continue
         nxt = out.pop(j)
-        out[i] = ln._replace(text=ln.text[:-1] + SOFT_BREAK + nxt.text, last_top=nxt.top, x1=nxt.x1)
+        out[i] = replace(ln, text=ln.text[:-1] + SOFT_BREAK + nxt.text, last_top=nxt.top, x1=nxt.x1)
     return out
 
 
-def _line_below(lines: list[OcrLine], i: int) -> int | None:
+def _line_below(lines: list[Line], i: int) -> int | None:
     """The index of the next printed line under lines[i] in the same column, if any."""
     ln = lines[i]
     height = ln.bottom - ln.top

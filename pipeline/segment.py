@@ -23,7 +23,7 @@ from pipeline.labels import (
     is_caps,
 )
 from pipeline.layout import paragraph_starts, paragraphs
-from pipeline.text import Footnote, Line, Page
+from pipeline.page import Footnote, Line, Page
 
 HEADER_ASKER = re.compile(r"^van\s+(.+?)\s*$")
 HEADER_DATE = re.compile(r"^datum\s*:?\s*(.+?)\s*$", re.IGNORECASE)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from pipeline.bulletin import BulletinSplit, is_bulletin, split_bulletin
 from pipeline.labels import HEADER_START, answer_blocks
-from pipeline.text import Page
+from pipeline.page import Page
 
 # The header stands among the first lines of its page (a stray line may precede it).
 HEADER_WINDOW = 5

@@ -12,7 +12,9 @@ import pytest
 from pipeline.bulletin import _heading, _opener_at, is_bulletin, split_bulletin
 from pipeline.entities import extract_entities
 from pipeline.evaluate import MENTION_FIELDS, TARGETS, Score, _mention_keys, _norm
-from pipeline.text import RUNNING_HEADER, Line, Page, extract_text
+from pipeline.furniture import RUNNING_HEADER
+from pipeline.page import Line, Page
+from pipeline.text import extract_text
 
 DEVSET = Path(__file__).parent / "devset"
 

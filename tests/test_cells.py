@@ -23,7 +23,9 @@ from pipeline.answer_tables import (
     read_column,
     table_rows,
 )
-from pipeline.text import FoundTable, Line, Page, captions_across_pages, drop_tables, extract_text
+from pipeline.captions import captions_across_pages, drop_tables
+from pipeline.page import FoundTable, Line, Page
+from pipeline.text import extract_text
 
 MERGED_TWO_ROWS = [  # vl_bo2026.pdf, Tabel 3-2
     ["", "BA 2025 (EB 2/2025)", None, "BO 2026 (EB 9/2025)", None],

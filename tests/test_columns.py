@@ -9,7 +9,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.columns import reading_order
-from pipeline.text import Line, read_pages
+from pipeline.page import Line
+from pipeline.text import read_pages
 
 W = 595.0
 LEFT = (57.0, 286.0)   # a left column line

@@ -9,6 +9,7 @@ from conftest import SAMPLES, load_spec
 
 from pipeline import ocr
 from pipeline.document import process_file
+from pipeline.page import Line
 from tests.synth.shapes import rasterise
 
 NEEDS_TESSERACT = pytest.mark.skipif(
@@ -128,8 +129,8 @@ def test_wide_gaps_part_a_line_but_a_justified_line_stays_whole(rows, want) -> N
     assert [[data["text"][i] for i in part] for part in ocr.split_at_gaps(list(range(len(rows))), data)] == want
 
 
-def _line(text: str, top: float, x0: float = 72.0, x1: float = 523.0) -> ocr.OcrLine:
-    return ocr.OcrLine(text, top, top, top + 10, x0, x1, 7.3)
+def _line(text: str, top: float, x0: float = 72.0, x1: float = 523.0) -> Line:
+    return Line(text, 1, top, top, top + 10, x0, x1, 7.3)
 
 
 @pytest.mark.parametrize(

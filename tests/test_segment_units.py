@@ -152,7 +152,7 @@ def test_clean_line(raw: str, clean: str) -> None:
     ],
 )
 def test_join_lines(lines: list[str], joined: str) -> None:
-    from pipeline.text import join_lines
+    from pipeline.cleanup import join_lines
 
     assert join_lines(lines) == joined
 
@@ -175,7 +175,7 @@ def test_amount_values_must_fit_their_parquet_type(value: str, fits: bool) -> No
 
 def _page(texts: list[tuple[str, bool]], gaps: frozenset[int] = frozenset()):
     """One page of printed lines, 14 pt apart (26 pt before the indices in gaps); a True flag prints the line across the full width."""
-    from pipeline.text import Line, Page
+    from pipeline.page import Line, Page
 
     lines, top = [], 80.0
     for k, (t, full) in enumerate(texts):
