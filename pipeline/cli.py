@@ -110,6 +110,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.tables:
+        from pipeline.evaluate_tables import main as tables_main
+
+        shared = Path(args.shared or os.environ.get("SCHV_SHARED") or Path(__file__).resolve().parent.parent.parent / "shared")
+        return tables_main(_folder(args.tables, "table gold folder"), shared, details=args.details)
     from pipeline.evaluate import main as eval_main
 
     return eval_main(_folder(args.devset, "development set"), _folder(args.pdfs, "PDF folder"), details=args.details)
@@ -179,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--devset", default="tests/devset")
     p.add_argument("--pdfs", default="tests/devset/pdf")
     p.add_argument("--details", action="store_true", help="list every miss and extra")
+    p.add_argument("--tables", help="instead: score table cells against the gold of real PDFs in this folder (tests/tables_gold)")
+    p.add_argument("--shared", help="folder holding the gold's PDFs (default: $SCHV_SHARED or ../shared beside the checkout)")
     p = command("report", "write OUT/report.html: charts of the corpus and the error list", cmd_report)
     p.add_argument("--out", default="processed", help="folder of output tables (default: processed)")
     command("docs", "regenerate docs/tables.md from schemas/", cmd_docs)
