@@ -46,6 +46,7 @@ eval: $(DEV_STAMP)
 	$(SCHV) eval --devset tests/devset --pdfs tests/devset/pdf
 	$(SCHV) eval --devset tests/heldout --pdfs tests/heldout/pdf
 	$(SCHV) eval --devset tests/heldout2 --pdfs tests/heldout2/pdf
+	$(SCHV) eval --tables tests/tables_gold
 
 # Speed against pypdfium2/pdfplumber baselines on a 320-PDF corpus (built once in bench/corpus).
 # Run as a module from the checkout: the corpus is rendered by the fixture generator in tests/synth.

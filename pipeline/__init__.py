@@ -1,3 +1,3 @@
 """schv: Flemish Parliament written questions (PDF) to typed, normalised Parquet tables."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"

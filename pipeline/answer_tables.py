@@ -46,6 +46,9 @@ BLANK = re.compile(
     re.IGNORECASE,
 )
 TOTAL = re.compile(r"(?:sub|algemeen\s+|eind|groot)?tota(?:a)?l\b|^som\b", re.IGNORECASE)
+# A totals row may also name what it adds up first: "Gewest - subtotaal dotaties", "Vlaanderen
+# totaal". "totaal" inside a label ("Aandeel in het totaal van ...") is no totals row.
+TOTAL_INSIDE = re.compile(r"\bsubtota(?:a)?l\b|\btota(?:a)?l\s*$", re.IGNORECASE)
 # A header that makes its column years ("Jaar", "Academiejaar"), or names a unit that is not
 # money or percent ("Aantal", "Oppervlakte (ha)", "(in km)"): the caption's or the sentence's
 # unit does not reach that column.
@@ -376,6 +379,12 @@ def join_pieces(pages: list[Page]) -> list[JoinedTable]:
     return joined
 
 
+def is_total_row(row: list[str | None]) -> bool:
+    """A totals row: its first filled cell starts with a total word, or holds "subtotaal", or ends in "totaal"."""
+    first = next((x for x in row if x), "").strip()
+    return bool(TOTAL.match(first) or TOTAL_INSIDE.search(first))
+
+
 def table_rows(doc_id: str, pages: list[Page], answer_page: int | None) -> tuple[list[dict], list[dict]]:
     """Rows of `answer_tables` and `answer_table_cells` for one document."""
     tables: list[dict] = []
@@ -394,7 +403,7 @@ def table_rows(doc_id: str, pages: list[Page], answer_page: int | None) -> tuple
         columns = [read_column(headers[c], t.caption, t.sentence, [r[c] if c < len(r) else None for r in body]) for c in range(n_cols)]
         for r, row in enumerate(t.rows):
             is_header = r < n_header
-            is_total = not is_header and bool(TOTAL.match(next((x for x in row if x), "")))
+            is_total = not is_header and is_total_row(row)
             for c, text in enumerate(row):
                 kind, value, currency, from_context = (None, None, None, None) if is_header else parse_cell(text, columns[c])
                 cells.append({

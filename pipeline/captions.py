@@ -30,6 +30,7 @@ LEAD_GAP = 4.0
 # Across a page break only a sentence that announces what follows is the table's lead: the last
 # sentence of a page is as often a footnote the page kept, a contents line or a cross-reference.
 ANNOUNCES_TABLE = re.compile(r":\s*$|\b(?:hieronder|hierna|onderstaande?|volgende)\b", re.IGNORECASE)
+SENTENCE_STOP = re.compile(r"[.!?:;][\"')’”]*$")
 SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+(?=[(\"'‘“]?[A-ZÀ-Ý0-9])")
 
 
@@ -108,7 +109,8 @@ def _sentence_before(table: FoundTable, lines: list[Line], caption_top: float) -
         para.insert(0, ln)
     text = re.sub(r"\s+", " ", join_lines([clean_line(ln.text) for ln in para])).strip()
     last = SENTENCE_END.split(text)[-1] if text else ""
-    return last if re.search(r"[^\W\d_]{3}", last) else None  # words, not a row of figures
+    # Words, not a row of figures, and a sentence: a heading ("5 HET VORDERINGENSALDO") ends in no stop.
+    return last if re.search(r"[^\W\d_]{3}", last) and SENTENCE_STOP.search(last) else None
 
 
 def drop_tables(pages: list[Page]) -> None:

@@ -18,6 +18,7 @@ from pipeline.answer_tables import (
     Column,
     column_headers,
     header_rows,
+    is_total_row,
     number_value,
     parse_cell,
     read_column,
@@ -319,6 +320,14 @@ FULL = 538.0  # a line that runs to the right margin wraps onto the next
             id="a sentence starting with Tabel is no caption",
         ),
         pytest.param(
+            [_line("De cijfers staan hieronder.", 40), _line("5 HET VORDERINGENSALDO", 86)],
+            (57, 100, 538, 200), None, None, 2, id="a heading is no sentence (real: vl_bo2026 p15)",
+        ),
+        pytest.param(
+            [_line("Het antwoord luidt \u201czie de tabel hieronder.\u201d", 86)],
+            (57, 100, 538, 200), None, "Het antwoord luidt \u201czie de tabel hieronder.\u201d", 1, id="a stop inside closing quotes",
+        ),
+        pytest.param(
             [_line("Ver weg.", 20), _line("Tabel 1: Steun", 86)],
             (57, 100, 538, 200), "Tabel 1: Steun", None, 1, id="no paragraph right before",
         ),
@@ -355,7 +364,24 @@ def test_real_budget_tables() -> None:
     assert (cell[(t32, 2, 2)]["kind"], cell[(t32, 2, 2)]["value"], cell[(t32, 2, 2)]["unit_from_context"]) == ("percentage", Decimal("1.2"), None)
     assert by_caption["Tabel 3-4"]["pages"] == [9, 10]
     total = [c for c in cells if c["table_no"] == t34 and c["is_total"] and c["col"] == 1]
-    assert [(c["value"], c["unit_from_context"]) for c in total] == [(Decimal(34276514000), "caption")]
+    # "Gewest - subtotaal dotaties", "Gemeenschap - subtotaal dotaties", "Totaal dotaties"
+    assert [(c["value"], c["unit_from_context"]) for c in total] == [
+        (Decimal(3644383000), "caption"), (Decimal(30632131000), "caption"), (Decimal(34276514000), "caption")]
+
+
+@pytest.mark.parametrize(
+    ("first_cell", "expected"),
+    [
+        ("Totaal", True), ("TOTAAL", True), ("Totaal dotaties", True), ("Subtotaal Vlaanderen", True),
+        ("Algemeen totaal", True), ("Total", True), ("Som", True),
+        ("Gewest - subtotaal dotaties", True),  # vl_bo2026.pdf, Tabel 3-4
+        ("Vlaanderen totaal", True),
+        ("Aandeel in het totaal van de uitgaven", False), ("Totaalbedrag per regio", False), ("Antwerpen", False),
+        ("Bruto-opcentiemen", False), ("Vorderingensaldo (9=7+8)", False),  # bold computed rows without the word
+    ],
+)
+def test_totals_rows(first_cell: str, expected: bool) -> None:
+    assert is_total_row([None, first_cell, "1.234"]) is expected
 
 
 def _on(page: int, ln: Line) -> Line:
@@ -418,6 +444,7 @@ LEFT_COLUMN_TABLE = (57, 80, 290, 200)  # the same in a bulletin's left column
             [_line("Tabel 3: Steun per regio", 600), _line("Daarna volgt de uitleg van de regels.", 720)], [], None, None,
             (None, None, 2), TOP_TABLE, id="a caption inside the page before is not this table's",
         ),
+
     ],
 )
 def test_caption_and_sentence_across_a_page_break(
