@@ -1,16 +1,72 @@
-"""Looking just before a match, in a bounded window: never a search from the text's start."""
+"""Looking just before a match, in a bounded window: never a search from the text's start.
+
+Python's re scans by trying the whole pattern at every offset, which is slow for patterns
+that open with a look-behind, a class or an alternation; a literal search (str.find) is
+many times faster. The helpers here let finders test cheap necessary conditions first and
+run their patterns only where a match can be.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 WINDOW = 120
 
 
-def ending_at(rx: re.Pattern[str], text: str, pos: int, window: int = WINDOW) -> re.Match[str] | None:
-    """A match of rx (which should end in `$` or `\\s+$`) that ends exactly at pos."""
+def _ends_with(text: str, pos: int, tails: tuple[str, ...], longest: int) -> bool:
+    """Whether the text before pos, whitespace before pos left out, ends with one of tails (lower case).
+
+    Text that is not ASCII is let through: case folding beyond ASCII (IGNORECASE matches
+    "ſ" for "s") is left to the pattern.
+    """
+    j = pos
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    tail = text[max(0, j - longest) : j]
+    return not tail.isascii() or tail.lower().endswith(tails)
+
+
+def ending_at(
+    rx: re.Pattern[str], text: str, pos: int, window: int = WINDOW, tails: tuple[str, ...] | None = None,
+) -> re.Match[str] | None:
+    """A match of rx (which should end in `$` or `\\s+$`) that ends exactly at pos.
+
+    `tails`, when given, are the lower-case endings every match has once its trailing
+    whitespace is left out: rx is searched only when the text before pos has one.
+    """
+    if tails is not None and not _ends_with(text, pos, tails, max(map(len, tails))):
+        return None
     m = rx.search(text, max(0, pos - window), pos)
     return m if m is not None and m.end() == pos else None
+
+
+def occurrences(text: str, words: Iterable[str]) -> list[int]:
+    """Start offsets of every occurrence of each literal word, ascending (overlaps included)."""
+    out: list[int] = []
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            out.append(i)
+            i = text.find(w, i + 1)
+    out.sort()
+    return out
+
+
+def matches_at(rx: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """The matches rx.finditer(text) gives, with rx tried only at `starts` (ascending).
+
+    The same matches whenever `starts` holds every offset at which rx can match (e.g. every
+    occurrence of a literal that each match begins with) and rx never matches empty.
+    """
+    last = 0
+    for s in starts:
+        if s < last:
+            continue
+        m = rx.match(text, s)
+        if m is not None:
+            last = m.end()
+            yield m
 
 
 def either_case(*words: str) -> str:
@@ -30,7 +86,7 @@ class Claims:
 
     def claim(self, start: int, end: int) -> bool:
         """Take start..end unless any of it is taken; whether it was taken now."""
-        if any(self._taken[start:end]):
+        if self._taken.find(1, start, end) >= 0:
             return False
         self._taken[start:end] = b"\x01" * (end - start)
         return True
