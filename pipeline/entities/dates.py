@@ -133,52 +133,58 @@ MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "
 DAY_MONTH = rf"{DAY}\s+(?:{'|'.join(MONTH_NAMES)})"
 ANY_YEAR = r"(?:1[89]|20)\d\d"
 NUMERIC_DATE = rf"(?:{DAY}/(?:1[0-2]|0?[1-9])/{ANY_YEAR}|{DAY}\.(?:1[0-2]|0?[1-9])\.{ANY_YEAR})"  # "30/12/2021", "1.12.2022"
-MONTH_ANCHORS = (
-    re.compile("|".join(MONTH_NAMES)),
-    re.compile("|".join(m.capitalize() for m in MONTH_NAMES)),
-    re.compile("|".join(re.escape(a + ".") for m in ("jan", "feb", "febr", "mrt", "apr", "aug", "sep", "sept", "okt", "nov", "dec") for a in (m, m.capitalize()))),
+# Month names as MONTH spells them, in full (lower case or capitalised) or cut short with a dot.
+# None holds another or ends with another, so each stands for one MONTH group.
+MONTH_WORDS = "|".join(
+    [*MONTH_NAMES, *(m.capitalize() for m in MONTH_NAMES)]
+    + [re.escape(a + ".") for m in ("jan", "feb", "febr", "mrt", "apr", "aug", "sep", "sept", "okt", "nov", "dec") for a in (m, m.capitalize())]
 )
+# A month where DAY_MONTH_YEAR can read one: after a day ("12 ", "1ste ").
+MONTH_AFTER_DAY = re.compile(rf"\d(?:ste|de|e)?\s+(?=(?P<month>{MONTH_WORDS}))")
+MONTH_ENDING = re.compile(rf"(?:{MONTH_WORDS})$")
+LONGEST_MONTH = len("september")
 
 
 SHORT_YEAR = re.compile(r"/\d\d(?![\d/])")
 
 
-def _anchors(text: str) -> tuple[list[int], list[tuple[int, int]]]:
-    """Start offsets of four-digit years, and spans of month names."""
-    years = [
+def _years(text: str) -> list[int]:
+    """Start offsets of four-digit years."""
+    return [
         m.start() for m in YEAR_ANCHOR.finditer(text)
         if not (m.start() and text[m.start() - 1].isdigit()) and not text[m.end() : m.end() + 1].isdigit()
     ]
-    months = sorted(m.span() for rx in MONTH_ANCHORS for m in rx.finditer(text))
-    return years, months
 
 
-# Necessary conditions, tested before a pattern is tried at an anchor. An anchor can only
-# be the part of a match they name (no month name holds another, a year's four digits
-# fit no other group), so an anchor failing its test yields no match and is left out.
+# The anchors of each pattern, found by cheap tests a match cannot do without. An anchor
+# can only be the part of a match named (no month name holds another, a year's four digits
+# fit no other group), so every anchor left out is one the pattern could not match at.
 SEASON_WORDS = tuple(w for s in SEASONS for w in (s, s.capitalize()))
 
 
-def _after_day(text: str, month: int) -> bool:
-    """A month name after a day ("12 ", "1ste "), as DAY_MONTH_YEAR reads it."""
-    j = month
-    while j > 0 and text[j - 1].isspace():
-        j -= 1
-    return 0 < j < month and (text[j - 1].isdigit() or text[j - 1] == "e")
+def _months_after_day(text: str) -> list[int]:
+    """Month names after a day ("12 mei"), as DAY_MONTH_YEAR reads them."""
+    return [m.start("month") for m in MONTH_AFTER_DAY.finditer(text)]
 
 
-def _before_year(text: str, month_end: int) -> bool:
-    """A month name with a year after it ("mei 2023"), as MONTH_YEAR_QUAL reads it."""
-    j = month_end
-    while j < len(text) and text[j].isspace():
-        j += 1
-    return j > month_end and text.startswith(("19", "20"), j)
+def _months_before_year(text: str, years: list[int]) -> list[int]:
+    """Month names with a year after them ("mei 2023"), as MONTH_YEAR_QUAL reads them."""
+    out = []
+    for y in years:
+        j = y
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if j < y and (m := MONTH_ENDING.search(text, max(0, j - LONGEST_MONTH), j)):
+            out.append(m.start())
+    return out
 
 
 def _named_before(text: str, years: list[int], words: tuple[str, ...], back: int = 45) -> list[int]:
     """The years with one of `words` in the window before them (QUARTER's "kwartaal" or "Q", SEASON's season)."""
     at = occurrences(text, words)
     return [a for a in years if (i := bisect.bisect_left(at, a - back)) < len(at) and at[i] < a] if at else []
+
+
 # A year or year range whose use as time is decided by the words before it (_year_context).
 YEAR_OR_RANGE = re.compile(rf"(?<![\d.,/])(?P<y1>{YEAR})(?:\s*[-–/]\s*(?P<y2>{YEAR}|\d\d)(?!\d))?(?![\d])")
 YEAR_WORD = re.compile(YEAR)
@@ -216,14 +222,14 @@ def _around(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, 
 def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
     """All point mentions, longest match first, no overlaps."""
     found: list[DateMention] = []
-    years, months = _anchors(text)
+    years = _years(text)
     claims = Claims(len(text))
 
     def add(s0: int, e0: int, **kw: object) -> None:
         if claims.claim(s0, e0):
             found.append(DateMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
 
-    for m in _around(DAY_MONTH_YEAR, text, [a for a, _ in months if _after_day(text, a)], back=28, ahead=24):
+    for m in _around(DAY_MONTH_YEAR, text, _months_after_day(text), back=28, ahead=24):
         month, day = _month(m.group("month")), int(m.group("day"))
         if m.group("year"):
             d = _safe_date(int(m.group("year")), month, day)
@@ -251,7 +257,7 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         a, b = SEASONS[m.group("season").lower()]
         end = _month_end(year + 1, b) if b < a else _month_end(year, b)
         add(m.start(), m.end(), start=dt.date(year, a, 1), end=end, precision="season")
-    for m in _around(MONTH_YEAR_QUAL, text, [a for a, e in months if _before_year(text, e)], back=12, ahead=24):
+    for m in _around(MONTH_YEAR_QUAL, text, _months_before_year(text, years), back=12, ahead=24):
         year, month = int(m.group("year")), _month(m.group("month"))
         qual = m.group("qual").lower() if m.group("qual") else None
         add(m.start(), m.end(), start=dt.date(year, month, 1), end=_month_end(year, month), precision="month", qualifier=qual)
