@@ -33,8 +33,11 @@ PERCENT = re.compile(rf"(?<![\w.,]){NUM}\s*(?P<pct>%|procent|percent)(?![\w])")
 # "euro per <noun>" and "euro/<noun>": the noun, whatever it is, is the denominator.
 UNIT_AFTER = re.compile(r"(?:\s*/\s*|\s+per\s+)(?P<unit>[a-zA-Zà-ÿ][a-zA-Zà-ÿ²³23]*)\b")
 QUAL_BEFORE = re.compile(rf"(?<![\w])(?P<qual>{QUALIFIER})\s+$", re.IGNORECASE)
+# The last word of every QUALIFIER, for ending_at's cheap test ("zo’n" is let through as not ASCII).
+QUAL_TAILS = ("circa", "ca.", "ongeveer", "zo'n", "dan", "minstens", "minimaal", "maximaal", "maximum", "tot", "ruim", "bijna", "nagenoeg", "bij", "rond", "hoogstens")
 # A bare number sharing the scale/currency of the next amount: "tussen 5 en 10 miljoen euro".
 SHARED_LEFT = re.compile(rf"(?<![\w.,])(?P<num>{NUMBER}|{WORD_NUMBER})(?P<link>\s+(?:en|tot|à|a|of|naar)\s+|\s*[-–]\s*)$")
+SHARED_TAILS = ("en", "tot", "a", "of", "naar", "-")
 # Two written amounts joined as a range: "tussen € 2.000 en € 5.000", "€ 2.000 tot € 5.000".
 RANGE_BETWEEN = re.compile(r"\s*(?:tot|à|a|[-–])\s*|\s+en\s+")
 TUSSEN = re.compile(r"\btussen\s+$")
@@ -55,18 +58,22 @@ class AmountMention:
     range_group: int | None = None
 
 
+WORD_NUMBER_FULL = re.compile(WORD_NUMBER, re.IGNORECASE)
+NUMBER_FULL = re.compile(NUMBER)
+
+
 def parse_number(s: str) -> Decimal | None:
     """Dutch notation to an exact decimal: "14.282.612,00" -> 14282612.00; "twee" -> 2."""
     s = s.strip()
     if s.startswith("-"):
         value = parse_number(s[1:])
         return -value if value is not None else None
-    if re.fullmatch(WORD_NUMBER, s, re.IGNORECASE):
+    if WORD_NUMBER_FULL.fullmatch(s):
         try:
             return Decimal(text2num(s.lower().replace("één", "een"), "nl"))
         except ValueError:
             return None
-    if not re.fullmatch(NUMBER, s):
+    if not NUMBER_FULL.fullmatch(s):
         return None
     return Decimal(s.replace(".", "").replace(",", "."))
 
@@ -85,16 +92,43 @@ def _scaled(value: Decimal | None, scale: str | None, kilo: bool) -> Decimal | N
 UNIT_TOKEN = re.compile(r"k€|kEUR|KEUR|%|procent|percent|euro|EUR|€|frank|BEF")
 
 
+# The words each pattern's `cur` or `pct` group starts with: a unit word is tried only by
+# the patterns that can read it.
+UNIT_WORDS = {MONEY_BEFORE: ("€", "EUR"), MONEY_AFTER: ("euro", "EUR", "€", "frank", "BEF", "kEUR", "k€", "KEUR"), PERCENT: ("%", "procent", "percent")}
+
+
+def _number_bound(text: str, unit: int, lo: int) -> int:
+    """The earliest offset, from lo on, at which the number before the word at `unit` can start.
+
+    Between them stand at most two words (the number and a scale, "5 miljoen euro"), so
+    two words back; a word is cut at spaces only, so other whitespace makes it longer and
+    the bound earlier, never too late.
+    """
+    i = unit
+    for _ in range(2):
+        while i > lo and text[i - 1].isspace():
+            i -= 1
+        i = max(lo, text.rfind(" ", lo, i) + 1)
+    return i
+
+
 def _at_units(rx: re.Pattern[str], text: str, units: list[int]):
-    """Matches of rx whose currency or percent word starts at one of `units`."""
+    """Matches of rx whose currency or percent word starts at one of `units`.
+
+    The first match in the window before the word whose word it is; the window's scan
+    starts at _number_bound (a match of another word cannot overlap this one's number).
+    """
     group = "pct" if rx is PERCENT else "cur"
+    words = UNIT_WORDS[rx]
     for u in units:
+        if not text.startswith(words, u):
+            continue
         if rx is MONEY_BEFORE:
             m = rx.match(text, u)
             if m:
                 yield m
             continue
-        for m in rx.finditer(text, max(0, u - 48), min(len(text), u + 12)):
+        for m in rx.finditer(text, _number_bound(text, u, max(0, u - 48)), min(len(text), u + 12)):
             if m.start(group) == u:
                 yield m
                 break
@@ -138,8 +172,10 @@ def find_amounts(text: str) -> list[AmountMention]:
     found.sort(key=lambda x: x.char_start)
     _explicit_ranges(text, found)
     for a in found:
-        q = ending_at(QUAL_BEFORE, text, a.char_start)
-        if not q or a.range_group is not None:
+        if a.range_group is not None:
+            continue
+        q = ending_at(QUAL_BEFORE, text, a.char_start, tails=QUAL_TAILS)
+        if not q:
             continue
         qual = re.sub(r"\s+", " ", q.group("qual").lower()).replace("’", "'")
         before = text[max(0, q.start() - 40) : q.start()].split()
@@ -170,13 +206,17 @@ def _explicit_ranges(text: str, found: list[AmountMention]) -> None:
         next_group += 1
 
 
+YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+YEAR_FIRST = re.compile(r"(?:19|20)\d\d\b")
+
+
 def _shared_left(text: str, right: AmountMention, m: re.Match[str], add, group_id: int) -> None:
-    left = ending_at(SHARED_LEFT, text, right.char_start)
-    if not left:
-        return
     if right.kind == "money" and m.re is MONEY_BEFORE:
         return
-    if re.fullmatch(r"(?:19|20)\d\d", left.group("num")) and not re.match(r"(?:19|20)\d\d\b", right.text):
+    left = ending_at(SHARED_LEFT, text, right.char_start, tails=SHARED_TAILS)
+    if not left:
+        return
+    if YEAR_LIKE.fullmatch(left.group("num")) and not YEAR_FIRST.match(right.text):
         return  # "in 2028 en 200 miljoen euro": a year, not a shared-scale amount
     value = parse_number(left.group("num"))
     scale = m.groupdict().get("scale")

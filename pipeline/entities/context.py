@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 WINDOW = 120
 
 
-def _ends_with(text: str, pos: int, tails: tuple[str, ...], longest: int) -> bool:
+@cache
+def _longest(tails: tuple[str, ...]) -> int:
+    return max(map(len, tails))
+
+
+def _ends_with(text: str, pos: int, tails: tuple[str, ...]) -> bool:
     """Whether the text before pos, whitespace before pos left out, ends with one of tails (lower case).
 
     Text that is not ASCII is let through: case folding beyond ASCII (IGNORECASE matches
@@ -23,7 +29,7 @@ def _ends_with(text: str, pos: int, tails: tuple[str, ...], longest: int) -> boo
     j = pos
     while j > 0 and text[j - 1].isspace():
         j -= 1
-    tail = text[max(0, j - longest) : j]
+    tail = text[max(0, j - _longest(tails)) : j]
     return not tail.isascii() or tail.lower().endswith(tails)
 
 
@@ -35,7 +41,7 @@ def ending_at(
     `tails`, when given, are the lower-case endings every match has once its trailing
     whitespace is left out: rx is searched only when the text before pos has one.
     """
-    if tails is not None and not _ends_with(text, pos, tails, max(map(len, tails))):
+    if tails is not None and not _ends_with(text, pos, tails):
         return None
     m = rx.search(text, max(0, pos - window), pos)
     return m if m is not None and m.end() == pos else None
