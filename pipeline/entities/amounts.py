@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from text_to_num import text2num
 
-from pipeline.entities.context import Claims, either_case, ending_at
+from pipeline.entities.context import Claims, either_case, ending_at, words_back
 
 NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 WORD_NUMBER = r"(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend)"
@@ -97,26 +97,12 @@ UNIT_TOKEN = re.compile(r"k€|kEUR|KEUR|%|procent|percent|euro|EUR|€|frank|BE
 UNIT_WORDS = {MONEY_BEFORE: ("€", "EUR"), MONEY_AFTER: ("euro", "EUR", "€", "frank", "BEF", "kEUR", "k€", "KEUR"), PERCENT: ("%", "procent", "percent")}
 
 
-def _number_bound(text: str, unit: int, lo: int) -> int:
-    """The earliest offset, from lo on, at which the number before the word at `unit` can start.
-
-    Between them stand at most two words (the number and a scale, "5 miljoen euro"), so
-    two words back; a word is cut at spaces only, so other whitespace makes it longer and
-    the bound earlier, never too late.
-    """
-    i = unit
-    for _ in range(2):
-        while i > lo and text[i - 1].isspace():
-            i -= 1
-        i = max(lo, text.rfind(" ", lo, i) + 1)
-    return i
-
-
 def _at_units(rx: re.Pattern[str], text: str, units: list[int]):
     """Matches of rx whose currency or percent word starts at one of `units`.
 
     The first match in the window before the word whose word it is; the window's scan
-    starts at _number_bound (a match of another word cannot overlap this one's number).
+    starts two words back, where its number can start at the earliest (number and scale,
+    "5 miljoen euro"): a match of another word cannot overlap this one's number.
     """
     group = "pct" if rx is PERCENT else "cur"
     words = UNIT_WORDS[rx]
@@ -128,7 +114,7 @@ def _at_units(rx: re.Pattern[str], text: str, units: list[int]):
             if m:
                 yield m
             continue
-        for m in rx.finditer(text, _number_bound(text, u, max(0, u - 48)), min(len(text), u + 12)):
+        for m in rx.finditer(text, words_back(text, u, 2, max(0, u - 48)), min(len(text), u + 12)):
             if m.start(group) == u:
                 yield m
                 break
@@ -174,7 +160,7 @@ def find_amounts(text: str) -> list[AmountMention]:
     for a in found:
         if a.range_group is not None:
             continue
-        q = ending_at(QUAL_BEFORE, text, a.char_start, tails=QUAL_TAILS)
+        q = ending_at(QUAL_BEFORE, text, a.char_start, tails=QUAL_TAILS, words=3)
         if not q:
             continue
         qual = re.sub(r"\s+", " ", q.group("qual").lower()).replace("’", "'")
@@ -200,7 +186,7 @@ def _explicit_ranges(text: str, found: list[AmountMention]) -> None:
         between = text[a.char_end : b.char_start]
         if not RANGE_BETWEEN.fullmatch(between):
             continue
-        if " en " in f" {between} " and not ending_at(TUSSEN, text, a.char_start):
+        if " en " in f" {between} " and not ending_at(TUSSEN, text, a.char_start, words=1):
             continue
         a.range_group = b.range_group = next_group
         next_group += 1
@@ -213,7 +199,7 @@ YEAR_FIRST = re.compile(r"(?:19|20)\d\d\b")
 def _shared_left(text: str, right: AmountMention, m: re.Match[str], add, group_id: int) -> None:
     if right.kind == "money" and m.re is MONEY_BEFORE:
         return
-    left = ending_at(SHARED_LEFT, text, right.char_start, tails=SHARED_TAILS)
+    left = ending_at(SHARED_LEFT, text, right.char_start, tails=SHARED_TAILS, words=2)
     if not left:
         return
     if YEAR_LIKE.fullmatch(left.group("num")) and not YEAR_FIRST.match(right.text):

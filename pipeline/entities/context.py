@@ -33,17 +33,38 @@ def _ends_with(text: str, pos: int, tails: tuple[str, ...]) -> bool:
     return not tail.isascii() or tail.lower().endswith(tails)
 
 
+def words_back(text: str, pos: int, words: int, lo: int = 0) -> int:
+    """Where the `words`-th word before pos starts (not before lo): a match of at most that
+    many words that ends at pos starts there or later.
+
+    Words are cut at spaces only, so other whitespace makes a word longer and the offset
+    earlier, never too late.
+    """
+    i = pos
+    for _ in range(words):
+        while i > lo and text[i - 1].isspace():
+            i -= 1
+        i = max(lo, text.rfind(" ", lo, i) + 1)
+    return i
+
+
 def ending_at(
-    rx: re.Pattern[str], text: str, pos: int, window: int = WINDOW, tails: tuple[str, ...] | None = None,
+    rx: re.Pattern[str], text: str, pos: int, window: int = WINDOW,
+    tails: tuple[str, ...] | None = None, words: int | None = None,
 ) -> re.Match[str] | None:
     """A match of rx (which should end in `$` or `\\s+$`) that ends exactly at pos.
 
-    `tails`, when given, are the lower-case endings every match has once its trailing
-    whitespace is left out: rx is searched only when the text before pos has one.
+    Two cheap limits, both exact when true of every match: `tails` are the lower-case
+    endings a match has once its trailing whitespace is left out (rx is searched only when
+    the text before pos has one), `words` the most words a match holds (the search starts
+    that many words back instead of a whole window back).
     """
     if tails is not None and not _ends_with(text, pos, tails):
         return None
-    m = rx.search(text, max(0, pos - window), pos)
+    lo = max(0, pos - window)
+    if words is not None:
+        lo = words_back(text, pos, words, lo)
+    m = rx.search(text, lo, pos)
     return m if m is not None and m.end() == pos else None
 
 

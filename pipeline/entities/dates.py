@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.entities.context import Claims, either_case, ending_at, matches_at, occurrences
+from pipeline.entities.context import Claims, either_case, ending_at, matches_at, occurrences, words_back
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "mar": 3,
@@ -148,11 +148,12 @@ LONGEST_MONTH = len("september")
 SHORT_YEAR = re.compile(r"/\d\d(?![\d/])")
 
 
-def _years(text: str) -> list[int]:
-    """Start offsets of four-digit years."""
+def _years(text: str, starts: list[int]) -> list[int]:
+    """Start offsets of four-digit years (YEAR_ANCHOR with no digit either side), from the
+    offsets of every "19" and "20"."""
     return [
-        m.start() for m in YEAR_ANCHOR.finditer(text)
-        if not (m.start() and text[m.start() - 1].isdigit()) and not text[m.end() : m.end() + 1].isdigit()
+        i for i in starts
+        if YEAR_ANCHOR.match(text, i) and not (i and text[i - 1].isdigit()) and not text[i + 4 : i + 5].isdigit()
     ]
 
 
@@ -206,13 +207,20 @@ TEMPORAL_WORDS = frozenset({
 AFTER_YEAR_WORDS = frozenset({"en", "of", "dan", "als", "met"})
 
 
-def _around(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, ahead: int = 25):
-    """Matches of rx that contain an anchor (a year, a month name): rx is tried only near them."""
+def _around(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, ahead: int = 25, words: int | None = None):
+    """Matches of rx that contain an anchor (a year, a month name): rx is tried only near them.
+
+    `words`: the most words a match has before its anchor ("maandag 12 mei"); the window
+    then opens that many words back (a match without the anchor cannot end among them).
+    """
     last_end = -1
     for a in anchors:
         if a < last_end:
             continue
-        for m in rx.finditer(text, max(0, a - back), min(len(text), a + ahead)):
+        lo = max(0, a - back)
+        if words is not None:
+            lo = words_back(text, a, words, lo)
+        for m in rx.finditer(text, lo, min(len(text), a + ahead)):
             if m.start() <= a < m.end() and m.start() >= last_end:
                 last_end = m.end()
                 yield m
@@ -222,14 +230,15 @@ def _around(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, 
 def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
     """All point mentions, longest match first, no overlaps."""
     found: list[DateMention] = []
-    years = _years(text)
+    centuries = occurrences(text, ("19", "20"))
+    years = _years(text, centuries)
     claims = Claims(len(text))
 
     def add(s0: int, e0: int, **kw: object) -> None:
         if claims.claim(s0, e0):
             found.append(DateMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
 
-    for m in _around(DAY_MONTH_YEAR, text, _months_after_day(text), back=28, ahead=24):
+    for m in _around(DAY_MONTH_YEAR, text, _months_after_day(text), back=28, ahead=24, words=2):
         month, day = _month(m.group("month")), int(m.group("day"))
         if m.group("year"):
             d = _safe_date(int(m.group("year")), month, day)
@@ -257,11 +266,11 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         a, b = SEASONS[m.group("season").lower()]
         end = _month_end(year + 1, b) if b < a else _month_end(year, b)
         add(m.start(), m.end(), start=dt.date(year, a, 1), end=end, precision="season")
-    for m in _around(MONTH_YEAR_QUAL, text, _months_before_year(text, years), back=12, ahead=24):
+    for m in _around(MONTH_YEAR_QUAL, text, _months_before_year(text, years), back=12, ahead=24, words=1):
         year, month = int(m.group("year")), _month(m.group("month"))
         qual = m.group("qual").lower() if m.group("qual") else None
         add(m.start(), m.end(), start=dt.date(year, month, 1), end=_month_end(year, month), precision="month", qualifier=qual)
-    for m in matches_at(YEAR_OR_RANGE, text, occurrences(text, ("19", "20"))):
+    for m in matches_at(YEAR_OR_RANGE, text, centuries):
         if claims.taken(m.start()):
             continue
         y1 = int(m.group("y1"))
@@ -308,7 +317,8 @@ def _word_before(text: str, pos: int) -> tuple[str, int] | None:
         j -= 1
     if j == pos or j == 0:
         return None
-    k = max(text.rfind(" ", 0, j), text.rfind("\n", 0, j), text.rfind("\t", 0, j)) + 1
+    k = text.rfind(" ", 0, j)  # a newline or tab counts only after the last space: search no further back
+    k = max(k, text.rfind("\n", k + 1, j), text.rfind("\t", k + 1, j)) + 1
     return text[k:j], k
 
 
@@ -391,7 +401,7 @@ def _combine_ranges(text: str, points: list[DateMention]) -> list[DateMention]:
         a = points[i]
         b = points[i + 1] if i + 1 < len(points) else None
         if b is not None and a.start and b.end and _linked(text, a, b):
-            opener = ending_at(RANGE_OPEN, text, a.char_start, tails=RANGE_OPEN_TAILS)
+            opener = ending_at(RANGE_OPEN, text, a.char_start, tails=RANGE_OPEN_TAILS, words=3)
             # "de periode 2026 tot en met 2032": a point with its time noun opens the range itself.
             noun_open = a.precision == "year" and not a.text[:1].isdigit() and a.qualifier is None
             # "de voorbije jaren (2020 tot en met 2022)": two years joined by "tot" are a range by themselves.
@@ -430,14 +440,14 @@ def _bare_day_before_month(text: str, points: list[DateMention]) -> list[DateMen
     out = list(points)
     for p in points:
         if p.precision == "month" and p.start is not None and p.qualifier is None:
-            m = ending_at(BARE_MONTH_OPEN, text, p.char_start, tails=BARE_OPEN_TAILS)
+            m = ending_at(BARE_MONTH_OPEN, text, p.char_start, tails=BARE_OPEN_TAILS, words=5)
             if m:
                 mon = _month(m.group("month"))
                 out.append(DateMention(char_start=m.start("month"), char_end=m.end("month"), text=m.group("month"), start=dt.date(p.start.year, mon, 1), end=_month_end(p.start.year, mon), precision="month", year_inferred=p.year_inferred))
             continue
         if p.precision != "day" or p.start is None:
             continue
-        m = ending_at(BARE_DAY_OPEN, text, p.char_start, tails=BARE_OPEN_TAILS)
+        m = ending_at(BARE_DAY_OPEN, text, p.char_start, tails=BARE_OPEN_TAILS, words=5)
         if m:
             d = _safe_date(p.start.year, p.start.month, int(m.group("day")))
             if d:
@@ -452,7 +462,7 @@ def find_dates(text: str, doc_date: dt.date | None = None) -> list[DateMention]:
     mentions = _combine_ranges(text, points)
     for m in mentions:
         if m.kind == "point" and m.qualifier is None:
-            q = ending_at(QUAL_BEFORE, text, m.char_start, tails=QUAL_BEFORE_TAILS)
+            q = ending_at(QUAL_BEFORE, text, m.char_start, tails=QUAL_BEFORE_TAILS, words=3)
             if q:
                 m.qualifier = re.sub(r"\s+", " ", q.group("qual").lower())
     return mentions

@@ -146,7 +146,7 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
         add(m.start(), m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")))
     starts = _question_starts(text)
     for m in filter(None, (WRITTEN.match(text, i) for i in starts)):
-        mijn = ending_at(MIJN, text, m.start(), 12)
+        mijn = ending_at(MIJN, text, m.start(), 12, words=1)
         start = mijn.start() if mijn else m.start()
         add(start, m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
         pos = m.end()
@@ -160,12 +160,12 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
     for m in filter(None, (ORAL.match(text, i) for i in starts)):
         if not (m.group("number") or m.group("date") or m.group("session")):
             continue
-        mijn = ending_at(MIJN, text, m.start(), 12)
+        mijn = ending_at(MIJN, text, m.start(), 12, words=1)
         start = mijn.start() if mijn else m.start()
         add(start, m.end(), ref_type="oral_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
     for rx, words in ((PARL_ST, ("Parl",)), (NR_SLASH, NR_SLASH_WORDS)):
         for m in matches_at(rx, text, occurrences(text, words)) if "/" in text else ():
-            if rx is NR_SLASH and ending_at(OTHER_DOCUMENT_BEFORE, text, m.start(), 20):
+            if rx is NR_SLASH and ending_at(OTHER_DOCUMENT_BEFORE, text, m.start(), 20, words=1):
                 continue
             session = normalise_session(m.groupdict().get("session"))
             doc = m.group("doc")
