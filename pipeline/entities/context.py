@@ -10,42 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
 
 WINDOW = 120
 
 
-@cache
-def _longest(tails: tuple[str, ...]) -> int:
-    return max(map(len, tails))
-
-
-def _ends_with(text: str, pos: int, tails: tuple[str, ...]) -> bool:
-    """Whether the text before pos, whitespace before pos left out, ends with one of tails (lower case).
-
-    Text that is not ASCII is let through: case folding beyond ASCII (IGNORECASE matches
-    "ſ" for "s") is left to the pattern.
-    """
-    j = pos
-    while j > 0 and text[j - 1].isspace():
-        j -= 1
-    tail = text[max(0, j - _longest(tails)) : j]
-    return not tail.isascii() or tail.lower().endswith(tails)
-
-
 def words_back(text: str, pos: int, words: int, lo: int = 0) -> int:
-    """Where the `words`-th word before pos starts (not before lo): a match of at most that
-    many words that ends at pos starts there or later.
-
-    Words are cut at spaces only, so other whitespace makes a word longer and the offset
-    earlier, never too late.
-    """
-    i = pos
-    for _ in range(words):
-        while i > lo and text[i - 1].isspace():
-            i -= 1
-        i = max(lo, text.rfind(" ", lo, i) + 1)
-    return i
+    """An offset at or before the start of the `words`-th word before pos (not before lo):
+    a match of at most that many words that ends at pos starts there or later."""
+    parts = text[lo:pos].rsplit(None, words)  # str.split's whitespace is re's \\s
+    return lo + len(parts[0]) if len(parts) > words else lo
 
 
 def ending_at(
@@ -55,15 +28,22 @@ def ending_at(
     """A match of rx (which should end in `$` or `\\s+$`) that ends exactly at pos.
 
     Two cheap limits, both exact when true of every match: `tails` are the lower-case
-    endings a match has once its trailing whitespace is left out (rx is searched only when
-    the text before pos has one), `words` the most words a match holds (the search starts
-    that many words back instead of a whole window back).
+    endings (no spaces in them) a match has once its trailing whitespace is left out: rx is
+    searched only when the last word before pos has one (a word that is not ASCII is let
+    through: IGNORECASE matches "ſ" for "s"); `words` is the most words a match holds: the
+    search starts that many words back instead of a whole window back.
     """
-    if tails is not None and not _ends_with(text, pos, tails):
-        return None
-    lo = max(0, pos - window)
-    if words is not None:
-        lo = words_back(text, pos, words, lo)
+    lo = pos - window if pos > window else 0
+    if tails is not None or words is not None:
+        parts = text[lo:pos].rsplit(None, words or 1)
+        if tails is not None:
+            if not parts:
+                return None
+            last = parts[-1]
+            if last.isascii() and not last.lower().endswith(tails):
+                return None
+        if words is not None and len(parts) > words:
+            lo += len(parts[0])
     m = rx.search(text, lo, pos)
     return m if m is not None and m.end() == pos else None
 
