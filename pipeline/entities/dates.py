@@ -160,7 +160,8 @@ def _years(text: str, starts: list[int]) -> list[int]:
 # The anchors of each pattern, found by cheap tests a match cannot do without. An anchor
 # can only be the part of a match named (no month name holds another, a year's four digits
 # fit no other group), so every anchor left out is one the pattern could not match at.
-SEASON_WORDS = tuple(w for s in SEASONS for w in (s, s.capitalize()))
+SEASON_NAMES = tuple(SEASONS)
+MONTH_LAST_LETTERS = frozenset("itlsr.")  # how every entry of MONTH_WORDS ends
 
 
 def _months_after_day(text: str) -> list[int]:
@@ -175,13 +176,25 @@ def _months_before_year(text: str, years: list[int]) -> list[int]:
         j = y
         while j > 0 and text[j - 1].isspace():
             j -= 1
-        if j < y and (m := MONTH_ENDING.search(text, max(0, j - LONGEST_MONTH), j)):
+        if j < y and text[j - 1] in MONTH_LAST_LETTERS and (m := MONTH_ENDING.search(text, max(0, j - LONGEST_MONTH), j)):
             out.append(m.start())
     return out
 
 
+def _season_years(text: str, years: list[int], back: int = 45) -> list[int]:
+    """The years after a season ("zomer 2023", "zomer van 2023"), as SEASON reads them in its window."""
+    out = []
+    for a in years:
+        before = text[max(0, a - back) : a].rsplit(None, 2)
+        if before and before[-1] == "van":
+            before.pop()
+        if before and before[-1].lower().endswith(SEASON_NAMES):
+            out.append(a)
+    return out
+
+
 def _named_before(text: str, years: list[int], words: tuple[str, ...], back: int = 45) -> list[int]:
-    """The years with one of `words` in the window before them (QUARTER's "kwartaal" or "Q", SEASON's season)."""
+    """The years with one of `words` in the window before them (QUARTER's "kwartaal" or "Q")."""
     at = occurrences(text, words)
     return [a for a in years if (i := bisect.bisect_left(at, a - back)) < len(at) and at[i] < a] if at else []
 
@@ -261,7 +274,7 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         q = QUARTERS[m.group("q").lower()] if m.group("q") else int(m.group("qn"))
         year = int(m.group("year") or m.group("year2"))
         add(m.start(), m.end(), start=dt.date(year, 3 * q - 2, 1), end=_month_end(year, 3 * q), precision="quarter")
-    for m in _around(SEASON, text, _named_before(text, years, SEASON_WORDS)):
+    for m in _around(SEASON, text, _season_years(text, years)):
         year = int(m.group("year"))
         a, b = SEASONS[m.group("season").lower()]
         end = _month_end(year + 1, b) if b < a else _month_end(year, b)
