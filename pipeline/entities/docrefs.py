@@ -100,6 +100,7 @@ def _question_starts(text: str) -> list[int]:
 
 # Where the other patterns can start (every match opens with one of these words).
 PAPER_WORDS = ("Stuk", "stuk", "Parl", "parl")
+URL_STARTS = ("http", "www.", "docs.")
 NR_SLASH_WORDS = ("Stuk", "stuk", "nr", "nummer", "n°")
 
 
@@ -137,7 +138,7 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
         if claims.claim(s0, e0):
             out.append(DocRefMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
 
-    for m in URL.finditer(text) if "vlaamsparlement" in text else ():
+    for m in matches_at(URL, text, occurrences(text, URL_STARTS)) if "vlaamsparlement" in text else ():
         end = m.end()
         while end > m.start() and text[end - 1] in ".,;:":
             end -= 1
