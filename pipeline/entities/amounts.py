@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from text_to_num import text2num
 
-from pipeline.entities.context import Claims, either_case, ending_at, words_back
+from pipeline.entities.context import Claims, either_case, ending_at, occurrences, words_back
 
 NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 WORD_NUMBER = r"(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend)"
@@ -90,6 +90,26 @@ def _scaled(value: Decimal | None, scale: str | None, kilo: bool) -> Decimal | N
 
 # Every amount has a currency or percent word: patterns are tried only around those words.
 UNIT_TOKEN = re.compile(r"k€|kEUR|KEUR|%|procent|percent|euro|EUR|€|frank|BEF")
+KILO_PREFIX = {"EUR": "kK", "€": "k"}  # the words UNIT_TOKEN also reads with a kilo "k" before them
+
+
+def _unit_starts(text: str) -> list[int]:
+    """Where UNIT_TOKEN.finditer finds its words, from literal searches (a regex scan of the
+    text is slower): every occurrence, a kilo form taking its "k" along, overlaps left out."""
+    spans = []
+    for word in ("%", "procent", "percent", "euro", "EUR", "€", "frank", "BEF"):
+        kilo = KILO_PREFIX.get(word, "")
+        for i in occurrences(text, (word,)):
+            if kilo and i and text[i - 1] in kilo:
+                spans.append((i - 1, i + len(word)))
+            spans.append((i, i + len(word)))
+    spans.sort()
+    starts, last = [], 0
+    for start, end in spans:
+        if start >= last:  # no two words start at one offset: the leftmost one wins, as in finditer
+            starts.append(start)
+            last = end
+    return starts
 
 
 # The words each pattern's `cur` or `pct` group starts with: a unit word is tried only by
@@ -131,7 +151,7 @@ def find_amounts(text: str) -> list[AmountMention]:
         found.append(m)
         return True
 
-    units = [t.start() for t in UNIT_TOKEN.finditer(text)]
+    units = _unit_starts(text)
     for rx, kind in ((MONEY_BEFORE, "money"), (MONEY_AFTER, "money"), (PERCENT, "percentage")):
         for m in _at_units(rx, text, units):
             cur = m.groupdict().get("cur")
