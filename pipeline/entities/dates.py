@@ -247,9 +247,12 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
     years = _years(text, centuries)
     claims = Claims(len(text))
 
-    def add(s0: int, e0: int, **kw: object) -> None:
+    def add(
+        s0: int, e0: int, start: dt.date | None, end: dt.date | None, precision: str,
+        kind: str = "point", qualifier: str | None = None, year_inferred: bool = False,
+    ) -> None:
         if claims.claim(s0, e0):
-            found.append(DateMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
+            found.append(DateMention(s0, e0, text[s0:e0], start, end, precision, kind, qualifier, year_inferred))
 
     for m in _around(DAY_MONTH_YEAR, text, _months_after_day(text), back=28, ahead=24, words=2):
         month, day = _month(m.group("month")), int(m.group("day"))
@@ -385,11 +388,11 @@ def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | N
         return (det[1] if det and det[0].lower() in ("het", "de") else at), None
     if word in ("BA", "BO") or low.endswith(BUDGET_SUFFIXES):
         return start, None
-    w2 = _word_before(text, at)
     if word[:1].isupper() and _named_plan(text, at):
         return start, None  # "Impulsprogramma Kusttoerisme 2015-2020", "beleidsnota Mobiliteit en Openbare Werken 2024-2029"
     if low in AFTER_YEAR_WORDS:
-        if not (low == "met" and w2 and w2[0].lower() == "en" and (w3 := _word_before(text, w2[1])) and w3[0].lower() == "tot"):
+        w2 = _word_before(text, at) if low == "met" else None
+        if not (w2 and w2[0].lower() == "en" and (w3 := _word_before(text, w2[1])) and w3[0].lower() == "tot"):
             return None  # "en 2021" is a year only in a list after a year in use (the list pass in _points)
     elif low not in TEMPORAL_WORDS:
         return None
