@@ -176,7 +176,7 @@ def _months_before_year(text: str, years: list[int]) -> list[int]:
         j = y
         while j > 0 and text[j - 1].isspace():
             j -= 1
-        if j < y and text[j - 1] in MONTH_LAST_LETTERS and (m := MONTH_ENDING.search(text, max(0, j - LONGEST_MONTH), j)):
+        if 0 < j < y and text[j - 1] in MONTH_LAST_LETTERS and (m := MONTH_ENDING.search(text, max(0, j - LONGEST_MONTH), j)):
             out.append(m.start())
     return out
 
