@@ -18,7 +18,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.answer_tables import table_rows
 from pipeline.bulletin import BulletinSplit, is_bulletin
-from pipeline.entities import ENTITY_TABLES, extract_entities
+from pipeline.entities import ENTITY_TABLES, as_rows, find_entities
 from pipeline.errors import DocumentError, NotAPdf, NotAWrittenQuestion
 from pipeline.filekind import describe
 from pipeline.inputs import snapshot
@@ -118,9 +118,8 @@ def build_rows(doc_id: str, place: Place, pages: list[Page], seg: Segmented) -> 
     for part, text in (("question", seg.question_text), ("answer", seg.answer_text)):
         if not text:
             continue
-        for table, mentions in extract_entities(text, doc_date).items():
-            for seq, m in enumerate(mentions):
-                rows[table].append({"doc_id": doc_id, "part": part, "seq": seq, **m})
+        for table, mentions in find_entities(text, doc_date).items():
+            rows[table] += as_rows(mentions, doc_id=doc_id, part=part)
     return rows
 
 

@@ -37,4 +37,7 @@ def is_caps(text: str) -> bool:
 
 def answer_blocks(texts: list[str]) -> list[int]:
     """Index of every answer block's "ANTWOORD" line: the next line is "op vraag nr. N van DATE"."""
-    return [i for i in range(len(texts) - 1) if ANSWER_START.match(texts[i].strip()) and ANSWER_REF.match(texts[i + 1].strip())]
+    return [
+        i for i in range(len(texts) - 1)
+        if "ANTWOORD" in texts[i] and ANSWER_START.match(texts[i].strip()) and ANSWER_REF.match(texts[i + 1].strip())
+    ]

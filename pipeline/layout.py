@@ -62,4 +62,4 @@ def paragraphs(lines: list[Line], starts: list[bool] | None = None) -> list[str]
             out.append([ln.text])
         else:
             out[-1].append(ln.text)
-    return [re.sub(r"\s+", " ", join_lines(p)).strip() for p in out]
+    return [" ".join(join_lines(p).split()) for p in out]  # whitespace runs to one space (str.split cuts where re's \s does)

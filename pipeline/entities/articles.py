@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pipeline.entities.context import ending_at
+from pipeline.entities.context import ending_at, matches_at, occurrences
 from pipeline.entities.dates import ANY_YEAR, DAY_MONTH, parse_full_date
 
 ART_WORD = r"(?i:artikelen|artikels|artikel|art\.|artt\.)"
@@ -159,11 +159,21 @@ def _ordinal(word: str) -> int:
     return LID_ORD.get(w) or int(re.match(r"\d+", w).group())  # type: ignore[union-attr]
 
 
+def _references(text: str):
+    """REFERENCE's matches, tried only where one can start: at "art" in any case (every
+    article word), or at "het" when the text has "lid" ("het tweede lid van artikel 3")."""
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer: offsets would not carry over
+        return REFERENCE.finditer(text)
+    words = ("art", "het") if "lid" in text else ("art",)
+    return matches_at(REFERENCE, text, occurrences(low, words))
+
+
 def find_articles(text: str) -> list[ArticleMention]:
     """Every article reference in one part's text, one row per article."""
     out: list[ArticleMention] = []
     breaks: list[tuple[int, int]] | None = None  # computed once, on the first reference that needs it
-    for ref in REFERENCE.finditer(text):
+    for ref in _references(text):
         plural = ref.group("word").lower() in ("artikelen", "artikels", "artt.")
         list_text = ref.group("list")
         base = ref.start("list")

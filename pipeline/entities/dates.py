@@ -8,13 +8,14 @@ after a temporal word, as the extraction guide requires.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.entities.context import Claims, either_case, ending_at
+from pipeline.entities.context import Claims, either_case, ending_at, matches_at, occurrences, words_back
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "mar": 3,
@@ -50,14 +51,19 @@ LIST_ASIDE = r"(?:\s*\([^()]{1,60}\))?"
 LISTED_RANGE = re.compile(rf"{LIST_ASIDE}(?:\s*,\s*|\s+(?:en|of)\s+){YEAR_RANGE}{NOT_COUNT}")
 LISTED_YEAR = re.compile(rf"{LIST_ASIDE}(?:\s*,\s*|\s+(?:en|of|tot\s+en\s+met|en\s+in|of\s+in)\s+)(?P<year>{YEAR})\b{NOT_COUNT}")
 # Before a point: what joins two points into a range, and what opens it.
-RANGE_LINK = re.compile(r"^\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot|en|[-–])\s*$", re.IGNORECASE)
-YEAR_TO = re.compile(r"^\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot)\s*$", re.IGNORECASE)
+# Both are fullmatched on the text between two points.
+RANGE_LINK = re.compile(r"\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot|en|[-–])\s*", re.IGNORECASE)
+YEAR_TO = re.compile(r"\s*(?:tot\s+en\s+met|t\.e\.m\.|tem|tot)\s*", re.IGNORECASE)
 RANGE_OPEN = re.compile(r"(?:\b(?:van|vanaf|tussen)|(?<![\w])(?:de\s+periode\s+van))\s+$", re.IGNORECASE)
 MONTH_YEAR_QUAL = re.compile(rf"\b(?:(?P<qual>{either_case(*QUALIFIERS_IN_SPAN.split('|'))})\s+)?{MONTH}\s+(?P<year>{YEAR})\b{NOT_COUNT}")
 QUAL_BEFORE = re.compile(rf"\b(?P<qual>{QUALIFIERS_OUTSIDE})\s+(?:op\s+|in\s+)?$", re.IGNORECASE)
 # A lone first end sharing month/year with the second: "van 1 tot 15 maart", "van januari tot maart 2023".
 BARE_DAY_OPEN = re.compile(rf"\b(?P<open>van|vanaf|tussen)\s+(?P<day>{DAY})\s+(?:tot\s+en\s+met|tot|en|t\.e\.m\.)\s+$", re.IGNORECASE)
 BARE_MONTH_OPEN = re.compile(rf"\b(?:van|vanaf|tussen)\s+{MONTH}\s+(?:tot\s+en\s+met|tot|en|t\.e\.m\.)\s+$", re.IGNORECASE)
+# The last words of matches of the patterns above that end a window (ending_at's cheap test first).
+RANGE_OPEN_TAILS = ("van", "vanaf", "tussen")
+QUAL_BEFORE_TAILS = ("uiterlijk", "laatste", "vroegste", "op", "in")
+BARE_OPEN_TAILS = ("tot", "met", "en", "t.e.m.")
 
 
 @dataclass(slots=True)
@@ -127,24 +133,72 @@ MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "
 DAY_MONTH = rf"{DAY}\s+(?:{'|'.join(MONTH_NAMES)})"
 ANY_YEAR = r"(?:1[89]|20)\d\d"
 NUMERIC_DATE = rf"(?:{DAY}/(?:1[0-2]|0?[1-9])/{ANY_YEAR}|{DAY}\.(?:1[0-2]|0?[1-9])\.{ANY_YEAR})"  # "30/12/2021", "1.12.2022"
-MONTH_ANCHORS = (
-    re.compile("|".join(MONTH_NAMES)),
-    re.compile("|".join(m.capitalize() for m in MONTH_NAMES)),
-    re.compile("|".join(re.escape(a + ".") for m in ("jan", "feb", "febr", "mrt", "apr", "aug", "sep", "sept", "okt", "nov", "dec") for a in (m, m.capitalize()))),
+# Month names as MONTH spells them, in full (lower case or capitalised) or cut short with a dot.
+# None holds another or ends with another, so each stands for one MONTH group.
+MONTH_WORDS = "|".join(
+    [*MONTH_NAMES, *(m.capitalize() for m in MONTH_NAMES)]
+    + [re.escape(a + ".") for m in ("jan", "feb", "febr", "mrt", "apr", "aug", "sep", "sept", "okt", "nov", "dec") for a in (m, m.capitalize())]
 )
+# A month where DAY_MONTH_YEAR can read one: after a day ("12 ", "1ste ").
+MONTH_AFTER_DAY = re.compile(rf"\d(?:ste|de|e)?\s+(?=(?P<month>{MONTH_WORDS}))")
+MONTH_ENDING = re.compile(rf"(?:{MONTH_WORDS})$")
+LONGEST_MONTH = len("september")
 
 
 SHORT_YEAR = re.compile(r"/\d\d(?![\d/])")
 
 
-def _anchors(text: str) -> tuple[list[int], list[int]]:
-    """Start offsets of four-digit years and of month names."""
-    years = [
-        m.start() for m in YEAR_ANCHOR.finditer(text)
-        if not (m.start() and text[m.start() - 1].isdigit()) and not text[m.end() : m.end() + 1].isdigit()
+def _years(text: str, starts: list[int]) -> list[int]:
+    """Start offsets of four-digit years (YEAR_ANCHOR with no digit either side), from the
+    offsets of every "19" and "20"."""
+    return [
+        i for i in starts
+        if YEAR_ANCHOR.match(text, i) and not (i and text[i - 1].isdigit()) and not text[i + 4 : i + 5].isdigit()
     ]
-    months = sorted(m.start() for rx in MONTH_ANCHORS for m in rx.finditer(text))
-    return years, months
+
+
+# The anchors of each pattern, found by cheap tests a match cannot do without. An anchor
+# can only be the part of a match named (no month name holds another, a year's four digits
+# fit no other group), so every anchor left out is one the pattern could not match at.
+SEASON_NAMES = tuple(SEASONS)
+MONTH_LAST_LETTERS = frozenset("itlsr.")  # how every entry of MONTH_WORDS ends
+
+
+def _months_after_day(text: str) -> list[int]:
+    """Month names after a day ("12 mei"), as DAY_MONTH_YEAR reads them."""
+    return [m.start("month") for m in MONTH_AFTER_DAY.finditer(text)]
+
+
+def _months_before_year(text: str, years: list[int]) -> list[int]:
+    """Month names with a year after them ("mei 2023"), as MONTH_YEAR_QUAL reads them."""
+    out = []
+    for y in years:
+        j = y
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if 0 < j < y and text[j - 1] in MONTH_LAST_LETTERS and (m := MONTH_ENDING.search(text, max(0, j - LONGEST_MONTH), j)):
+            out.append(m.start())
+    return out
+
+
+def _season_years(text: str, years: list[int], back: int = 45) -> list[int]:
+    """The years after a season ("zomer 2023", "zomer van 2023"), as SEASON reads them in its window."""
+    out = []
+    for a in years:
+        before = text[max(0, a - back) : a].rsplit(None, 2)
+        if before and before[-1] == "van":
+            before.pop()
+        if before and before[-1].lower().endswith(SEASON_NAMES):
+            out.append(a)
+    return out
+
+
+def _named_before(text: str, years: list[int], words: tuple[str, ...], back: int = 45) -> list[int]:
+    """The years with one of `words` in the window before them (QUARTER's "kwartaal" or "Q")."""
+    at = occurrences(text, words)
+    return [a for a in years if (i := bisect.bisect_left(at, a - back)) < len(at) and at[i] < a] if at else []
+
+
 # A year or year range whose use as time is decided by the words before it (_year_context).
 YEAR_OR_RANGE = re.compile(rf"(?<![\d.,/])(?P<y1>{YEAR})(?:\s*[-–/]\s*(?P<y2>{YEAR}|\d\d)(?!\d))?(?![\d])")
 YEAR_WORD = re.compile(YEAR)
@@ -166,13 +220,20 @@ TEMPORAL_WORDS = frozenset({
 AFTER_YEAR_WORDS = frozenset({"en", "of", "dan", "als", "met"})
 
 
-def _around(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, ahead: int = 25):
-    """Matches of rx that contain an anchor (a year, a month name): rx is tried only near them."""
+def _around(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, ahead: int = 25, words: int | None = None):
+    """Matches of rx that contain an anchor (a year, a month name): rx is tried only near them.
+
+    `words`: the most words a match has before its anchor ("maandag 12 mei"); the window
+    then opens that many words back (a match without the anchor cannot end among them).
+    """
     last_end = -1
     for a in anchors:
         if a < last_end:
             continue
-        for m in rx.finditer(text, max(0, a - back), min(len(text), a + ahead)):
+        lo = max(0, a - back)
+        if words is not None:
+            lo = words_back(text, a, words, lo)
+        for m in rx.finditer(text, lo, min(len(text), a + ahead)):
             if m.start() <= a < m.end() and m.start() >= last_end:
                 last_end = m.end()
                 yield m
@@ -182,14 +243,18 @@ def _around(rx: re.Pattern[str], text: str, anchors: list[int], back: int = 45, 
 def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
     """All point mentions, longest match first, no overlaps."""
     found: list[DateMention] = []
-    years, months = _anchors(text)
+    centuries = occurrences(text, ("19", "20"))
+    years = _years(text, centuries)
     claims = Claims(len(text))
 
-    def add(s0: int, e0: int, **kw: object) -> None:
+    def add(
+        s0: int, e0: int, start: dt.date | None, end: dt.date | None, precision: str,
+        kind: str = "point", qualifier: str | None = None, year_inferred: bool = False,
+    ) -> None:
         if claims.claim(s0, e0):
-            found.append(DateMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
+            found.append(DateMention(s0, e0, text[s0:e0], start, end, precision, kind, qualifier, year_inferred))
 
-    for m in _around(DAY_MONTH_YEAR, text, months, back=28, ahead=24):
+    for m in _around(DAY_MONTH_YEAR, text, _months_after_day(text), back=28, ahead=24, words=2):
         month, day = _month(m.group("month")), int(m.group("day"))
         if m.group("year"):
             d = _safe_date(int(m.group("year")), month, day)
@@ -199,6 +264,7 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
             d = _safe_date(doc_date.year, month, day) if doc_date else None
             add(m.start(), m.end(), start=d, end=d, precision="day", year_inferred=doc_date is not None)
     numeric_anchors = years + [m.end() - 2 for m in SHORT_YEAR.finditer(text)] if "/" in text else years
+    numeric_anchors = [a for a in numeric_anchors if a and text[a - 1] in "/.-"]  # the year after its separator
     for m in _around(NUMERIC, text, sorted(numeric_anchors), back=7, ahead=5):
         y = m.group("year")
         if len(y) == 2 and m.group("sep") != "/":
@@ -207,20 +273,20 @@ def _points(text: str, doc_date: dt.date | None) -> list[DateMention]:
         d = _safe_date(year, int(m.group("mon")), int(m.group("day")))
         if d:
             add(m.start(), m.end(), start=d, end=d, precision="day")
-    for m in _around(QUARTER, text, years):
+    for m in _around(QUARTER, text, _named_before(text, years, ("kwartaal", "Q"))):
         q = QUARTERS[m.group("q").lower()] if m.group("q") else int(m.group("qn"))
         year = int(m.group("year") or m.group("year2"))
         add(m.start(), m.end(), start=dt.date(year, 3 * q - 2, 1), end=_month_end(year, 3 * q), precision="quarter")
-    for m in _around(SEASON, text, years):
+    for m in _around(SEASON, text, _season_years(text, years)):
         year = int(m.group("year"))
         a, b = SEASONS[m.group("season").lower()]
         end = _month_end(year + 1, b) if b < a else _month_end(year, b)
         add(m.start(), m.end(), start=dt.date(year, a, 1), end=end, precision="season")
-    for m in _around(MONTH_YEAR_QUAL, text, months, back=12, ahead=24):
+    for m in _around(MONTH_YEAR_QUAL, text, _months_before_year(text, years), back=12, ahead=24, words=1):
         year, month = int(m.group("year")), _month(m.group("month"))
         qual = m.group("qual").lower() if m.group("qual") else None
         add(m.start(), m.end(), start=dt.date(year, month, 1), end=_month_end(year, month), precision="month", qualifier=qual)
-    for m in YEAR_OR_RANGE.finditer(text):
+    for m in matches_at(YEAR_OR_RANGE, text, centuries):
         if claims.taken(m.start()):
             continue
         y1 = int(m.group("y1"))
@@ -267,7 +333,8 @@ def _word_before(text: str, pos: int) -> tuple[str, int] | None:
         j -= 1
     if j == pos or j == 0:
         return None
-    k = max(text.rfind(" ", 0, j), text.rfind("\n", 0, j), text.rfind("\t", 0, j)) + 1
+    k = text.rfind(" ", 0, j)  # a newline or tab counts only after the last space: search no further back
+    k = max(k, text.rfind("\n", k + 1, j), text.rfind("\t", k + 1, j)) + 1
     return text[k:j], k
 
 
@@ -321,11 +388,11 @@ def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | N
         return (det[1] if det and det[0].lower() in ("het", "de") else at), None
     if word in ("BA", "BO") or low.endswith(BUDGET_SUFFIXES):
         return start, None
-    w2 = _word_before(text, at)
     if word[:1].isupper() and _named_plan(text, at):
         return start, None  # "Impulsprogramma Kusttoerisme 2015-2020", "beleidsnota Mobiliteit en Openbare Werken 2024-2029"
     if low in AFTER_YEAR_WORDS:
-        if not (low == "met" and w2 and w2[0].lower() == "en" and (w3 := _word_before(text, w2[1])) and w3[0].lower() == "tot"):
+        w2 = _word_before(text, at) if low == "met" else None
+        if not (w2 and w2[0].lower() == "en" and (w3 := _word_before(text, w2[1])) and w3[0].lower() == "tot"):
             return None  # "en 2021" is a year only in a list after a year in use (the list pass in _points)
     elif low not in TEMPORAL_WORDS:
         return None
@@ -337,6 +404,11 @@ def _year_context(text: str, start: int, end: int) -> tuple[int, str | None] | N
 PRECISION_ORDER = {"day": 0, "month": 1, "season": 2, "quarter": 2, "year": 3}
 
 
+def _linked(text: str, a: DateMention, b: DateMention) -> bool:
+    """Two points with a range link between them ("tot en met", "-"), the cheap test before the opener's."""
+    return a.kind == b.kind == "point" and RANGE_LINK.fullmatch(text, a.char_end, b.char_start) is not None
+
+
 def _combine_ranges(text: str, points: list[DateMention]) -> list[DateMention]:
     """Two points joined by "tot (en met)" after "van/vanaf/tussen" become one range mention."""
     out: list[DateMention] = []
@@ -344,16 +416,14 @@ def _combine_ranges(text: str, points: list[DateMention]) -> list[DateMention]:
     while i < len(points):
         a = points[i]
         b = points[i + 1] if i + 1 < len(points) else None
-        if b is not None and a.kind == "point" and b.kind == "point":
-            between = text[a.char_end : b.char_start]
-            opener = ending_at(RANGE_OPEN, text, a.char_start)
-            link = RANGE_LINK.match(between)
+        if b is not None and a.start and b.end and _linked(text, a, b):
+            opener = ending_at(RANGE_OPEN, text, a.char_start, tails=RANGE_OPEN_TAILS, words=3)
             # "de periode 2026 tot en met 2032": a point with its time noun opens the range itself.
             noun_open = a.precision == "year" and not a.text[:1].isdigit() and a.qualifier is None
             # "de voorbije jaren (2020 tot en met 2022)": two years joined by "tot" are a range by themselves.
-            years_to = a.precision == b.precision == "year" and a.qualifier is None and YEAR_TO.match(between)
+            years_to = a.precision == b.precision == "year" and a.qualifier is None and YEAR_TO.fullmatch(text, a.char_end, b.char_start)
             range_start = opener.start() if opener else (a.char_start if noun_open or years_to else None)
-            if link and range_start is not None and a.start and b.end:
+            if range_start is not None:
                 start = a.start
                 if a.year_inferred and not b.year_inferred:
                     start = _safe_date(b.end.year, a.start.month, a.start.day) or a.start
@@ -386,14 +456,14 @@ def _bare_day_before_month(text: str, points: list[DateMention]) -> list[DateMen
     out = list(points)
     for p in points:
         if p.precision == "month" and p.start is not None and p.qualifier is None:
-            m = ending_at(BARE_MONTH_OPEN, text, p.char_start)
+            m = ending_at(BARE_MONTH_OPEN, text, p.char_start, tails=BARE_OPEN_TAILS, words=5)
             if m:
                 mon = _month(m.group("month"))
                 out.append(DateMention(char_start=m.start("month"), char_end=m.end("month"), text=m.group("month"), start=dt.date(p.start.year, mon, 1), end=_month_end(p.start.year, mon), precision="month", year_inferred=p.year_inferred))
             continue
         if p.precision != "day" or p.start is None:
             continue
-        m = ending_at(BARE_DAY_OPEN, text, p.char_start)
+        m = ending_at(BARE_DAY_OPEN, text, p.char_start, tails=BARE_OPEN_TAILS, words=5)
         if m:
             d = _safe_date(p.start.year, p.start.month, int(m.group("day")))
             if d:
@@ -407,8 +477,8 @@ def find_dates(text: str, doc_date: dt.date | None = None) -> list[DateMention]:
     points = _bare_day_before_month(text, _points(text, doc_date))
     mentions = _combine_ranges(text, points)
     for m in mentions:
-        if m.kind == "point":
-            q = ending_at(QUAL_BEFORE, text, m.char_start)
-            if q and m.qualifier is None:
+        if m.kind == "point" and m.qualifier is None:
+            q = ending_at(QUAL_BEFORE, text, m.char_start, tails=QUAL_BEFORE_TAILS, words=3)
+            if q:
                 m.qualifier = re.sub(r"\s+", " ", q.group("qual").lower())
     return mentions

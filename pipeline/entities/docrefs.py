@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pipeline.entities.context import Claims, ending_at
+from pipeline.entities.context import Claims, ending_at, matches_at, occurrences
 from pipeline.entities.dates import ANY_YEAR, DAY_MONTH, NUMERIC_DATE, parse_full_date
 
 DATE = rf"(?P<date>{DAY_MONTH}(?:\s+{ANY_YEAR})?|{NUMERIC_DATE})"
@@ -86,17 +86,36 @@ def normalise_session(s: str | None) -> str | None:
     return f"{a}-{b}"
 
 
-# Written and oral question references start at one of these words; the full patterns are
-# tried only there (a literal search is many times faster than a scan with look-behinds).
-QUESTION_WORD = re.compile(r"chriftelijke|SV|raag|ctuele|nterpellatie")
+# Written and oral question references start at one of these words (less their first
+# letter, which may be a capital); the full patterns are tried only there (a literal search
+# is many times faster than a scan with look-behinds).
+QUESTION_WORDS = ("chriftelijke", "raag", "ctuele", "nterpellatie")
 
 
 def _question_starts(text: str) -> list[int]:
-    out = set()
-    for m in QUESTION_WORD.finditer(text):
-        i = m.start() if m.group() == "SV" else m.start() - 1
-        if i >= 0:
-            out.add(i)
+    out = set(occurrences(text, ("SV",)))
+    out.update(i - 1 for i in occurrences(text, QUESTION_WORDS) if i >= 1)
+    return sorted(out)
+
+
+# Where the other patterns can start (every match opens with one of these words).
+PAPER_WORDS = ("Stuk", "stuk", "Parl", "parl")
+URL_STARTS = ("http", "www.", "docs.")
+NR_SLASH_WORDS = ("Stuk", "stuk", "nr", "nummer", "n°")
+
+
+def _paper_starts(text: str) -> list[int]:
+    """Where PAPER can match: its words, or the number before "(19"/"(20" (a session) with spaces between."""
+    out = occurrences(text, PAPER_WORDS)
+    for p in occurrences(text, ("(19", "(20")):
+        j = p
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        k = j
+        while k > 0 and text[k - 1].isdecimal():
+            k -= 1
+        if k < j:
+            out.append(k)
     return sorted(out)
 
 
@@ -119,16 +138,16 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
         if claims.claim(s0, e0):
             out.append(DocRefMention(char_start=s0, char_end=e0, text=text[s0:e0], **kw))  # type: ignore[arg-type]
 
-    for m in URL.finditer(text) if "vlaamsparlement" in text else ():
+    for m in matches_at(URL, text, occurrences(text, URL_STARTS)) if "vlaamsparlement" in text else ():
         end = m.end()
         while end > m.start() and text[end - 1] in ".,;:":
             end -= 1
         add(m.start(), end, ref_type="url")
-    for m in WRITTEN_BULLETIN.finditer(text) if "Vragen" in text else ():
+    for m in matches_at(WRITTEN_BULLETIN, text, occurrences(text, ("Schriftelijke",))) if "Vragen" in text else ():
         add(m.start(), m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")))
     starts = _question_starts(text)
     for m in filter(None, (WRITTEN.match(text, i) for i in starts)):
-        mijn = ending_at(MIJN, text, m.start(), 12)
+        mijn = ending_at(MIJN, text, m.start(), 12, words=1)
         start = mijn.start() if mijn else m.start()
         add(start, m.end(), ref_type="written_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
         pos = m.end()
@@ -142,12 +161,12 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
     for m in filter(None, (ORAL.match(text, i) for i in starts)):
         if not (m.group("number") or m.group("date") or m.group("session")):
             continue
-        mijn = ending_at(MIJN, text, m.start(), 12)
+        mijn = ending_at(MIJN, text, m.start(), 12, words=1)
         start = mijn.start() if mijn else m.start()
         add(start, m.end(), ref_type="oral_question", number=m.group("number"), session=normalise_session(m.group("session")), date=_date(m.group("date"), doc_date))
-    for rx in (PARL_ST, NR_SLASH):
-        for m in rx.finditer(text) if "/" in text else ():
-            if rx is NR_SLASH and ending_at(OTHER_DOCUMENT_BEFORE, text, m.start(), 20):
+    for rx, words in ((PARL_ST, ("Parl",)), (NR_SLASH, NR_SLASH_WORDS)):
+        for m in matches_at(rx, text, occurrences(text, words)) if "/" in text else ():
+            if rx is NR_SLASH and ending_at(OTHER_DOCUMENT_BEFORE, text, m.start(), 20, words=1):
                 continue
             session = normalise_session(m.groupdict().get("session"))
             doc = m.group("doc")
@@ -160,7 +179,7 @@ def find_doc_refs(text: str, doc_date: dt.date | None = None) -> list[DocRefMent
                 else:
                     add(extra.start("nr"), extra.end("nr"), ref_type="parliamentary_document", number=f"{doc}/{extra.group('nr')}", session=session)
                 pos = extra.end()
-    for m in PAPER.finditer(text) if "(" in text else ():
+    for m in matches_at(PAPER, text, _paper_starts(text)) if "(" in text else ():
         add(m.start(), m.end(), ref_type="parliamentary_document", number=f"{m.group('doc')}/{m.group('nr')}", session=normalise_session(m.group("session")))
     out.sort(key=lambda r: r.char_start)
     return out
