@@ -92,8 +92,6 @@ def _answer_block(lines: list[Line]) -> set[int]:
     """id() of an answer block's lines (minister name and title in capitals, "ANTWOORD", "op vraag
     nr. ...", "van NAME"): the same minister answering two questions of one file repeats them."""
     block: set[int] = set()
-    if not any("ANTWOORD" in ln.text for ln in lines):  # answer_blocks looks for "ANTWOORD" alone on a line
-        return block
     for i in answer_blocks([ln.text for ln in lines]):
         block |= {id(lines[i]), id(lines[i + 1])}
         if i + 2 < len(lines) and HEADER_FIELD.match(lines[i + 2].text.strip()):
