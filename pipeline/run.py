@@ -116,9 +116,14 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
 
     journal = Journal(out_dir)
 
-    def done(res: DocResult) -> None:
+    def done(res: DocResult, encoded: bytes | None = None) -> None:
+        """A finished file: checkpointed (`encoded`: its journal JSON, when a worker made it), kept, counted."""
         if res.sha256:
-            journal.append(f"{res.sha256}-{__version__}", res)
+            key = f"{res.sha256}-{__version__}"
+            if encoded is None:
+                journal.append(key, res)
+            else:
+                journal.append_encoded(key, encoded)
         results.append(res)
         if opts.observer is not None:
             opts.observer(res)
@@ -136,7 +141,8 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
         elif opts.in_process:
             executors.run_in_process(tasks, done)
         else:
-            executors.run_local(tasks, done, workers=opts.workers, timeout=opts.timeout, memory_mb=opts.memory_mb, max_tasks=opts.max_tasks)
+            executors.run_local(tasks, done, workers=opts.workers, timeout=opts.timeout, memory_mb=opts.memory_mb, max_tasks=opts.max_tasks,
+                                encoded=True)
     finally:
         journal.close()
         if bar is not None:
@@ -331,6 +337,19 @@ def _files_table(p: Plan, ok: set[str], by_sha: dict[str, DocResult], failed_fil
     return sort_by_key("files", pa.concat_tables([kept.select(schema.names).cast(schema), table]))
 
 
+def _new_parts(new: dict[str, pa.Table], split: frozenset[str]) -> dict[str, dict[str, pa.Table]]:
+    """This run's rows of every table by part key: each row goes to its question's part."""
+    docs = new["documents"]
+    doc_keys = parts.part_keys(docs["session"], docs["doc_id"], split)
+    out = {}
+    for t, table in new.items():
+        keys = pc.take(doc_keys, pc.index_in(table["doc_id"], value_set=docs["doc_id"])) if t != "documents" else doc_keys
+        if keys.null_count:
+            raise SchemaError(f"{t}: doc_id not in documents")
+        out[t] = parts.split_parts(table, keys)
+    return out
+
+
 def _keys_of(index: pa.Table, split: frozenset[str], doc_ids: pa.Array | None = None) -> set[str]:
     """Part keys of the questions in `index` (of `doc_ids` only, when given), in the layout
     that stores the sessions `split` in buckets."""
@@ -434,8 +453,9 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     # Old questions kept as they are, and those removed or redone (by content hash, in Arrow).
     kept_mask = pc.is_in(p.index["sha256"], value_set=pa.array(sorted(ok - new_shas), pa.string()))
     kept, dropped = p.index.filter(kept_mask), p.index.filter(pc.invert(kept_mask))
-    new_rows = {t: [row for r in results if r.sha256 in new_shas for row in r.rows.get(t, []) if row["doc_id"] in new_ids] for t in DOC_TABLES}
-    new_docs = to_arrow("documents", new_rows["documents"])
+    # This run's rows, converted once per table (not per part: each conversion has a cost of its own).
+    new = {t: to_arrow(t, [row for r in results if r.sha256 in new_shas for row in r.rows.get(t, []) if row["doc_id"] in new_ids]) for t in DOC_TABLES}
+    new_docs = new["documents"]
     index = pa.concat_tables([kept, new_docs.select(INDEX_COLUMNS)])
     if pc.count_distinct(index["doc_id"]).as_py() != index.num_rows:
         raise SchemaError("documents: duplicate doc_id across sessions")
@@ -443,11 +463,11 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     # that crosses the line this run is regrouped whole.
     old_split = p.old.split_sessions() if p.old is not None else frozenset()
     split = parts.split_sessions(index["session"])
-    key_of = dict(zip(new_docs["doc_id"].to_pylist(), parts.part_keys(new_docs["session"], new_docs["doc_id"], split).to_pylist(), strict=True))
+    new_parts = _new_parts(new, split)
 
     # Parts touched: sessions of questions removed, redone or added, of questions whose
     # paths changed, and of references whose target a new or removed question may change.
-    touched = _keys_of(dropped, old_split) | set(key_of.values())
+    touched = _keys_of(dropped, old_split) | set(new_parts["documents"])
     if moved:
         touched |= _keys_of(kept.filter(pc.is_in(kept["sha256"], value_set=pa.array(moved, pa.string()))), old_split)
     changed = pa.concat_tables([dropped.select(["session", "minister", "number"]), new_docs.select(["session", "minister", "number"])])
@@ -463,10 +483,6 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
         touched |= _keys_of(index.filter(pc.is_in(index["session"], value_set=pa.array(sorted(regrouped), pa.string()))), split)
 
     drop_ids = dropped["doc_id"].combine_chunks()
-    rows_by_key: dict[tuple[str, str], list[dict]] = {}
-    for t in DOC_TABLES:
-        for row in new_rows[t]:
-            rows_by_key.setdefault((t, key_of[row["doc_id"]]), []).append(row)
     files = _files_table(p, ok, by_sha, failed_files)
     validate("files", files)
 
@@ -477,13 +493,13 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
             known = None  # the part's doc_ids: every row of a question lives in its question's part
             for t in DOC_TABLES:
                 old = _old_rows(out_dir, p.old, t, key, regrouped, split)
-                table = merge(t, old, drop_ids, rows_by_key.get((t, key), []))
+                table = merge(t, old, drop_ids, new_parts[t].get(key))
                 if t == "documents":
                     table = with_paths(table, paths)
                 elif t == "doc_refs":
                     table = resolve_targets(index, table)
                 table = sort_by_key(t, table)
-                validate(t, table, known)
+                validate(t, table, known, by_key=True)
                 if t == "documents":
                     known = table["doc_id"].combine_chunks()
                 next_gen.put(t, key, table)
