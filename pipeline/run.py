@@ -29,7 +29,7 @@ from pipeline.merge import affected_refs, merge, resolve_targets, sort_by_key, w
 from pipeline.package import write_datapackage
 from pipeline.progress import progress
 from pipeline.result import DocResult
-from pipeline.schema import TABLE_ORDER, SchemaError, empty_table, load, to_arrow, validate
+from pipeline.schema import TABLE_ORDER, SchemaError, empty_table, load, rows_table, to_arrow, validate
 from pipeline.store import Journal, clear_work, load_journals, work_dir
 
 # TRANSIENT_ERRORS and the input listing live in pipeline.errors and pipeline.inputs; kept importable from here.
@@ -338,7 +338,8 @@ def _files_table(p: Plan, ok: set[str], by_sha: dict[str, DocResult], failed_fil
 
 
 def _new_parts(new: dict[str, pa.Table], split: frozenset[str]) -> dict[str, dict[str, pa.Table]]:
-    """This run's rows of every table by part key: each row goes to its question's part."""
+    """This run's rows of every table by part key (each row goes to its question's part),
+    each part sorted by its table's primary key."""
     docs = new["documents"]
     doc_keys = parts.part_keys(docs["session"], docs["doc_id"], split)
     out = {}
@@ -346,7 +347,7 @@ def _new_parts(new: dict[str, pa.Table], split: frozenset[str]) -> dict[str, dic
         keys = pc.take(doc_keys, pc.index_in(table["doc_id"], value_set=docs["doc_id"])) if t != "documents" else doc_keys
         if keys.null_count:
             raise SchemaError(f"{t}: doc_id not in documents")
-        out[t] = parts.split_parts(table, keys)
+        out[t] = parts.split_parts(table, keys, load(t).primary_key)
     return out
 
 
@@ -453,8 +454,10 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     # Old questions kept as they are, and those removed or redone (by content hash, in Arrow).
     kept_mask = pc.is_in(p.index["sha256"], value_set=pa.array(sorted(ok - new_shas), pa.string()))
     kept, dropped = p.index.filter(kept_mask), p.index.filter(pc.invert(kept_mask))
-    # This run's rows, converted once per table (not per part: each conversion has a cost of its own).
-    new = {t: to_arrow(t, [row for r in results if r.sha256 in new_shas for row in r.rows.get(t, []) if row["doc_id"] in new_ids]) for t in DOC_TABLES}
+    # This run's rows, converted once per table (not per part: each conversion has a cost of
+    # its own); validated part by part below, after the merge (every row of a question is in
+    # its question's part, so a duplicate key is always within one part).
+    new = {t: rows_table(t, [row for r in results if r.sha256 in new_shas for row in r.rows.get(t, []) if row["doc_id"] in new_ids]) for t in DOC_TABLES}
     new_docs = new["documents"]
     index = pa.concat_tables([kept, new_docs.select(INDEX_COLUMNS)])
     if pc.count_distinct(index["doc_id"]).as_py() != index.num_rows:
@@ -498,7 +501,8 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
                     table = with_paths(table, paths)
                 elif t == "doc_refs":
                     table = resolve_targets(index, table)
-                table = sort_by_key(t, table)
+                if old is not None and old.num_rows:  # this run's rows come sorted (_new_parts)
+                    table = sort_by_key(t, table)
                 validate(t, table, known, by_key=True)
                 if t == "documents":
                     known = table["doc_id"].combine_chunks()
