@@ -260,7 +260,8 @@ class NextGeneration:
             self.abort()
 
     def put(self, name: str, key: str, table: pa.Table) -> None:
-        """The new content of one part (a table without rows removes the part), written now."""
+        """The new content of one part (a table without rows removes the part), written now.
+        Threads may put different parts at once (each dict and set change is one step under the GIL)."""
         self.parts[name].pop(key, None)
         if table.num_rows:
             self.parts[name][key] = self._write(name, key, table)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -490,24 +491,27 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     validate("files", files)
 
     before = p.old or parts.current(out_dir)
-    # Part by part, each written as soon as it is merged: one part in memory at a time.
+    def write_part(key: str) -> None:
+        """Every table's part `key`: the old rows kept, this run's added, checked, written."""
+        known = None  # the part's doc_ids: every row of a question lives in its question's part
+        for t in DOC_TABLES:
+            old = _old_rows(out_dir, p.old, t, key, regrouped, split)
+            table = merge(t, old, drop_ids, new_parts[t].get(key))
+            if t == "documents":
+                table = with_paths(table, paths)
+            elif t == "doc_refs":
+                table = resolve_targets(index, table)
+            if old is not None and old.num_rows:  # this run's rows come sorted (_new_parts)
+                table = sort_by_key(t, table)
+            validate(t, table, known, by_key=True)
+            if t == "documents":
+                known = table["doc_id"].combine_chunks()
+            next_gen.put(t, key, table)
+            del old, table
+
+    # Part by part, each written as soon as it is merged: COMMIT_THREADS parts in memory at a time.
     with parts.NextGeneration(out_dir, reuse=p.old is not None, prev=before) as next_gen:
-        for key in sorted(touched):
-            known = None  # the part's doc_ids: every row of a question lives in its question's part
-            for t in DOC_TABLES:
-                old = _old_rows(out_dir, p.old, t, key, regrouped, split)
-                table = merge(t, old, drop_ids, new_parts[t].get(key))
-                if t == "documents":
-                    table = with_paths(table, paths)
-                elif t == "doc_refs":
-                    table = resolve_targets(index, table)
-                if old is not None and old.num_rows:  # this run's rows come sorted (_new_parts)
-                    table = sort_by_key(t, table)
-                validate(t, table, known, by_key=True)
-                if t == "documents":
-                    known = table["doc_id"].combine_chunks()
-                next_gen.put(t, key, table)
-                del old, table
+        _in_threads(write_part, sorted(touched))
         if p.old is not None and regrouped:
             for t in DOC_TABLES:
                 for k in p.old.parts(t):
@@ -517,6 +521,22 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
         next_gen.put("files", parts.ALL_KEY, files)
         gen = next_gen.finish()
     _finish(out_dir, gen, before, summary)
+
+
+# Parts merged and written at once. Arrow's kernels, Parquet encoding and file writes release
+# the GIL, and a commit runs when the workers are done: the serial end of a run uses both cores.
+COMMIT_THREADS = 2
+
+
+def _in_threads(fn: Callable[[str], None], keys: list[str]) -> None:
+    """fn(key) for every key, COMMIT_THREADS at a time. The first failure is raised once no
+    call runs any more (none is left writing into a generation folder being removed)."""
+    pool = ThreadPoolExecutor(COMMIT_THREADS, thread_name_prefix="schv-commit")
+    try:
+        for _ in pool.map(fn, keys):
+            pass
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool, t0: float) -> Summary:
