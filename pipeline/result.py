@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.schema import TABLE_ORDER, SchemaError, to_arrow
-from pipeline.store import decode_value
 
 
 @dataclass
@@ -48,11 +47,6 @@ class DocResult:
         except (SchemaError, AttributeError, TypeError, KeyError) as exc:
             raise ValueError(f"journaled result does not fit the schemas: {exc}") from exc
         return res
-
-    @classmethod
-    def from_encoded(cls, data: bytes) -> DocResult:
-        """A result a worker of this run encoded (pipeline.store.encode_value): trusted, not checked again."""
-        return cls(**decode_value(data))
 
     @classmethod
     def failure(cls, source_file: str, sha: str | None, stage: str, error_type: str, message: str) -> DocResult:
