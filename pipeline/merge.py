@@ -1,9 +1,9 @@
 """Stage 4, tables: new rows merged with the kept ones, references resolved, checked, sorted.
 
-All in Arrow: rows of the documents processed in this run are converted once (per table, by the caller), rows of
-unchanged documents are carried over from the previous parts by a filter, and every
-table is sorted by its primary key, so the output does not depend on the order in which
-workers finished. Nothing here turns a whole table into Python rows.
+All in Arrow: rows of the documents processed in this run are converted once (per table,
+by the caller), rows of unchanged documents are carried over from the previous parts by a
+filter, and every table is sorted by its primary key, so the output does not depend on the
+order in which workers finished. Nothing here turns a whole table into Python rows.
 """
 
 from __future__ import annotations

@@ -491,6 +491,7 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     validate("files", files)
 
     before = p.old or parts.current(out_dir)
+
     def write_part(key: str) -> None:
         """Every table's part `key`: the old rows kept, this run's added, checked, written."""
         known = None  # the part's doc_ids: every row of a question lives in its question's part
