@@ -1,9 +1,9 @@
 """Stage 4, tables: new rows merged with the kept ones, references resolved, checked, sorted.
 
-All in Arrow: rows of the documents processed in this run are converted once, rows of
-unchanged documents are carried over from the previous parts by a filter, and every
-table is sorted by its primary key, so the output does not depend on the order in which
-workers finished. Nothing here turns a whole table into Python rows.
+All in Arrow: rows of the documents processed in this run are converted once (per table,
+by the caller), rows of unchanged documents are carried over from the previous parts by a
+filter, and every table is sorted by its primary key, so the output does not depend on the
+order in which workers finished. Nothing here turns a whole table into Python rows.
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.schema import empty_table, load, to_arrow
+from pipeline.schema import empty_table, load
 
 
-def merge(name: str, old: pa.Table | None, drop_ids: pa.Array, new_rows: list[dict]) -> pa.Table:
-    """The previous rows (of one part) without `drop_ids` (questions removed or redone), plus this run's rows."""
+def merge(name: str, old: pa.Table | None, drop_ids: pa.Array, new: pa.Table | None) -> pa.Table:
+    """The previous rows (of one part) without `drop_ids` (questions removed or redone), plus
+    this run's rows of the part (converted by the caller, once per table)."""
     schema = load(name).arrow()
     parts = []
     if old is not None and old.num_rows:
         parts.append(old.filter(pc.invert(pc.is_in(old["doc_id"], value_set=drop_ids))) if len(drop_ids) else old)
-    if new_rows:
-        parts.append(to_arrow(name, new_rows))
+    if new is not None and new.num_rows:
+        parts.append(new)
     return pa.concat_tables(parts) if parts else empty_table(schema)
 
 

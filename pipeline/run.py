@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -29,7 +30,7 @@ from pipeline.merge import affected_refs, merge, resolve_targets, sort_by_key, w
 from pipeline.package import write_datapackage
 from pipeline.progress import progress
 from pipeline.result import DocResult
-from pipeline.schema import TABLE_ORDER, SchemaError, empty_table, load, to_arrow, validate
+from pipeline.schema import TABLE_ORDER, SchemaError, empty_table, load, rows_table, to_arrow, validate
 from pipeline.store import Journal, clear_work, load_journals, work_dir
 
 # TRANSIENT_ERRORS and the input listing live in pipeline.errors and pipeline.inputs; kept importable from here.
@@ -116,9 +117,14 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
 
     journal = Journal(out_dir)
 
-    def done(res: DocResult) -> None:
+    def done(res: DocResult, encoded: bytes | None = None) -> None:
+        """A finished file: checkpointed (`encoded`: its journal JSON, when a worker made it), kept, counted."""
         if res.sha256:
-            journal.append(f"{res.sha256}-{__version__}", res)
+            key = f"{res.sha256}-{__version__}"
+            if encoded is None:
+                journal.append(key, res)
+            else:
+                journal.append_encoded(key, encoded)
         results.append(res)
         if opts.observer is not None:
             opts.observer(res)
@@ -136,7 +142,8 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
         elif opts.in_process:
             executors.run_in_process(tasks, done)
         else:
-            executors.run_local(tasks, done, workers=opts.workers, timeout=opts.timeout, memory_mb=opts.memory_mb, max_tasks=opts.max_tasks)
+            executors.run_local(tasks, done, workers=opts.workers, timeout=opts.timeout, memory_mb=opts.memory_mb, max_tasks=opts.max_tasks,
+                                encoded=True)
     finally:
         journal.close()
         if bar is not None:
@@ -331,6 +338,20 @@ def _files_table(p: Plan, ok: set[str], by_sha: dict[str, DocResult], failed_fil
     return sort_by_key("files", pa.concat_tables([kept.select(schema.names).cast(schema), table]))
 
 
+def _new_parts(new: dict[str, pa.Table], split: frozenset[str]) -> dict[str, dict[str, pa.Table]]:
+    """This run's rows of every table by part key (each row goes to its question's part),
+    each part sorted by its table's primary key."""
+    docs = new["documents"]
+    doc_keys = parts.part_keys(docs["session"], docs["doc_id"], split)
+    out = {}
+    for t, table in new.items():
+        keys = pc.take(doc_keys, pc.index_in(table["doc_id"], value_set=docs["doc_id"])) if t != "documents" else doc_keys
+        if keys.null_count:
+            raise SchemaError(f"{t}: doc_id not in documents")
+        out[t] = parts.split_parts(table, keys, load(t).primary_key)
+    return out
+
+
 def _keys_of(index: pa.Table, split: frozenset[str], doc_ids: pa.Array | None = None) -> set[str]:
     """Part keys of the questions in `index` (of `doc_ids` only, when given), in the layout
     that stores the sessions `split` in buckets."""
@@ -434,8 +455,11 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     # Old questions kept as they are, and those removed or redone (by content hash, in Arrow).
     kept_mask = pc.is_in(p.index["sha256"], value_set=pa.array(sorted(ok - new_shas), pa.string()))
     kept, dropped = p.index.filter(kept_mask), p.index.filter(pc.invert(kept_mask))
-    new_rows = {t: [row for r in results if r.sha256 in new_shas for row in r.rows.get(t, []) if row["doc_id"] in new_ids] for t in DOC_TABLES}
-    new_docs = to_arrow("documents", new_rows["documents"])
+    # This run's rows, converted once per table (not per part: each conversion has a cost of
+    # its own); validated part by part below, after the merge (every row of a question is in
+    # its question's part, so a duplicate key is always within one part).
+    new = {t: rows_table(t, [row for r in results if r.sha256 in new_shas for row in r.rows.get(t, []) if row["doc_id"] in new_ids]) for t in DOC_TABLES}
+    new_docs = new["documents"]
     index = pa.concat_tables([kept, new_docs.select(INDEX_COLUMNS)])
     if pc.count_distinct(index["doc_id"]).as_py() != index.num_rows:
         raise SchemaError("documents: duplicate doc_id across sessions")
@@ -443,11 +467,11 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
     # that crosses the line this run is regrouped whole.
     old_split = p.old.split_sessions() if p.old is not None else frozenset()
     split = parts.split_sessions(index["session"])
-    key_of = dict(zip(new_docs["doc_id"].to_pylist(), parts.part_keys(new_docs["session"], new_docs["doc_id"], split).to_pylist(), strict=True))
+    new_parts = _new_parts(new, split)
 
     # Parts touched: sessions of questions removed, redone or added, of questions whose
     # paths changed, and of references whose target a new or removed question may change.
-    touched = _keys_of(dropped, old_split) | set(key_of.values())
+    touched = _keys_of(dropped, old_split) | set(new_parts["documents"])
     if moved:
         touched |= _keys_of(kept.filter(pc.is_in(kept["sha256"], value_set=pa.array(moved, pa.string()))), old_split)
     changed = pa.concat_tables([dropped.select(["session", "minister", "number"]), new_docs.select(["session", "minister", "number"])])
@@ -463,31 +487,32 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
         touched |= _keys_of(index.filter(pc.is_in(index["session"], value_set=pa.array(sorted(regrouped), pa.string()))), split)
 
     drop_ids = dropped["doc_id"].combine_chunks()
-    rows_by_key: dict[tuple[str, str], list[dict]] = {}
-    for t in DOC_TABLES:
-        for row in new_rows[t]:
-            rows_by_key.setdefault((t, key_of[row["doc_id"]]), []).append(row)
     files = _files_table(p, ok, by_sha, failed_files)
     validate("files", files)
 
     before = p.old or parts.current(out_dir)
-    # Part by part, each written as soon as it is merged: one part in memory at a time.
-    with parts.NextGeneration(out_dir, reuse=p.old is not None, prev=before) as next_gen:
-        for key in sorted(touched):
-            known = None  # the part's doc_ids: every row of a question lives in its question's part
-            for t in DOC_TABLES:
-                old = _old_rows(out_dir, p.old, t, key, regrouped, split)
-                table = merge(t, old, drop_ids, rows_by_key.get((t, key), []))
-                if t == "documents":
-                    table = with_paths(table, paths)
-                elif t == "doc_refs":
-                    table = resolve_targets(index, table)
+
+    def write_part(key: str) -> None:
+        """Every table's part `key`: the old rows kept, this run's added, checked, written."""
+        known = None  # the part's doc_ids: every row of a question lives in its question's part
+        for t in DOC_TABLES:
+            old = _old_rows(out_dir, p.old, t, key, regrouped, split)
+            table = merge(t, old, drop_ids, new_parts[t].get(key))
+            if t == "documents":
+                table = with_paths(table, paths)
+            elif t == "doc_refs":
+                table = resolve_targets(index, table)
+            if old is not None and old.num_rows:  # this run's rows come sorted (_new_parts)
                 table = sort_by_key(t, table)
-                validate(t, table, known)
-                if t == "documents":
-                    known = table["doc_id"].combine_chunks()
-                next_gen.put(t, key, table)
-                del old, table
+            validate(t, table, known, by_key=True)
+            if t == "documents":
+                known = table["doc_id"].combine_chunks()
+            next_gen.put(t, key, table)
+            del old, table
+
+    # Part by part, each written as soon as it is merged: COMMIT_THREADS parts in memory at a time.
+    with parts.NextGeneration(out_dir, reuse=p.old is not None, prev=before) as next_gen:
+        _in_threads(write_part, sorted(touched))
         if p.old is not None and regrouped:
             for t in DOC_TABLES:
                 for k in p.old.parts(t):
@@ -497,6 +522,22 @@ def commit(out_dir: Path, p: Plan, results: list[DocResult], summary: Summary) -
         next_gen.put("files", parts.ALL_KEY, files)
         gen = next_gen.finish()
     _finish(out_dir, gen, before, summary)
+
+
+# Parts merged and written at once. Arrow's kernels, Parquet encoding and file writes release
+# the GIL, and a commit runs when the workers are done: the serial end of a run uses both cores.
+COMMIT_THREADS = 2
+
+
+def _in_threads(fn: Callable[[str], None], keys: list[str]) -> None:
+    """fn(key) for every key, COMMIT_THREADS at a time. The first failure is raised once no
+    call runs any more (none is left writing into a generation folder being removed)."""
+    pool = ThreadPoolExecutor(COMMIT_THREADS, thread_name_prefix="schv-commit")
+    try:
+        for _ in pool.map(fn, keys):
+            pass
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool, t0: float) -> Summary:

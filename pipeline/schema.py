@@ -99,18 +99,27 @@ def load(name: str) -> TableSchema:
 
 
 def to_arrow(name: str, rows: list[dict]) -> pa.Table:
-    """Rows -> an Arrow table of exactly the declared columns and types, or SchemaError."""
-    schema = load(name)
-    arrow = schema.arrow()
-    missing = {c for r in rows for c in schema.columns if c not in r}
-    if missing:
-        raise SchemaError(f"{name}: rows lack columns {sorted(missing)}")
-    try:
-        table = pa.Table.from_pylist(rows, schema=arrow)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise SchemaError(f"{name}: {exc}") from exc
+    """Rows -> an Arrow table of exactly the declared columns and types, checked (validate), or SchemaError."""
+    table = rows_table(name, rows)
     validate(name, table)
     return table
+
+
+def rows_table(name: str, rows: list[dict]) -> pa.Table:
+    """Rows -> an Arrow table of exactly the declared columns and types, or SchemaError;
+    not validated: for a caller that validates the parts it cuts the table into."""
+    schema = load(name)
+    arrow = schema.arrow()
+    if not rows:  # no conversion: from_pylist costs a pandas import (pyarrow's check for DataFrames) when nothing else has
+        return empty_table(arrow)
+    columns = frozenset(schema.columns)
+    if not all(columns <= r.keys() for r in rows):
+        missing = {c for r in rows for c in schema.columns if c not in r}
+        raise SchemaError(f"{name}: rows lack columns {sorted(missing)}")
+    try:
+        return pa.Table.from_pylist(rows, schema=arrow)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise SchemaError(f"{name}: {exc}") from exc
 
 
 @cache
@@ -140,14 +149,16 @@ def check_values(name: str, rows: list[dict]) -> None:
                 raise SchemaError(f"{name}.{field}: {v} does not fit {arrow}")
 
 
-def duplicate_key(table: pa.Table, keys: tuple[str, ...]) -> dict | None:
-    """The first key that two rows share, or None: sorted, then each row against the next.
+def duplicate_key(table: pa.Table, keys: tuple[str, ...], by_key: bool = False) -> dict | None:
+    """The first key that two rows share, or None: sorted (unless `by_key`: the table is
+    sorted by `keys` already), then each row against the next.
 
     Not `Table.group_by`: that loads Acero, pyarrow.dataset and with them pandas, 0.2 s
     of every run's start (the key columns are required, so never null).
     """
     t = table.select(list(keys))
-    t = t.take(pc.sort_indices(t, sort_keys=[(k, "ascending") for k in keys]))
+    if not by_key:
+        t = t.take(pc.sort_indices(t, sort_keys=[(k, "ascending") for k in keys]))
     same = None
     for k in keys:
         col = t[k].combine_chunks()
@@ -158,15 +169,16 @@ def duplicate_key(table: pa.Table, keys: tuple[str, ...]) -> dict | None:
     return t.slice(pc.index(same, True).as_py(), 1).to_pylist()[0]
 
 
-def validate(name: str, table: pa.Table, known_doc_ids: pa.Array | None = None) -> None:
-    """Required columns non-null, primary key unique, every doc_id known."""
+def validate(name: str, table: pa.Table, known_doc_ids: pa.Array | None = None, by_key: bool = False) -> None:
+    """Required columns non-null, primary key unique, every doc_id known. `by_key`: the
+    table is sorted by its primary key already (merge.sort_by_key), so it is not sorted again."""
     schema = load(name)
     for col in schema.required:
         nulls = table.column(col).null_count
         if nulls:
             raise SchemaError(f"{name}.{col}: {nulls} null value(s) in a required column")
     if schema.primary_key and table.num_rows:
-        dup = duplicate_key(table, schema.primary_key)
+        dup = duplicate_key(table, schema.primary_key, by_key)
         if dup is not None:
             raise SchemaError(f"{name}: duplicate primary key {dup}")
     if known_doc_ids is not None and schema.foreign_keys and table.num_rows:
