@@ -123,8 +123,18 @@ def rows_table(name: str, rows: list[dict]) -> pa.Table:
 
 
 @cache
-def _numeric_fields(name: str) -> tuple[tuple[str, str], ...]:
-    return tuple((f["name"], f["arrow"]) for f in load(name).fields if f["arrow"].startswith(("decimal", "int")))
+def _numeric_limits(name: str) -> tuple[tuple[str, str, int, int], ...]:
+    """(field, arrow type, bound, scale) of each number column: an integer's values lie in
+    [-bound, bound); a decimal(p, s) holds at most s decimals and p - s digits before the mark."""
+    out = []
+    for f in load(name).fields:
+        arrow = f["arrow"]
+        m = re.fullmatch(r"decimal\((\d+),(\d+)\)", arrow)
+        if m:
+            out.append((f["name"], arrow, int(m.group(1)) - int(m.group(2)), int(m.group(2))))
+        elif arrow.startswith("int"):
+            out.append((f["name"], arrow, 2 ** (31 if arrow == "int32" else 63), 0))
+    return tuple(out)
 
 
 def check_values(name: str, rows: list[dict]) -> None:
@@ -133,19 +143,18 @@ def check_values(name: str, rows: list[dict]) -> None:
     Run per document, so that one odd value ("0,00000000001 euro") fails that document
     instead of the whole run, without converting every row twice.
     """
-    for field, arrow in _numeric_fields(name):
-        m = re.fullmatch(r"decimal\((\d+),(\d+)\)", arrow)
-        bits = 31 if arrow == "int32" else 63
-        for row in rows:
-            v = row.get(field)
-            if v is None:
-                continue
-            if m:
-                _, digits, exp = v.as_tuple()
-                scale, int_digits = max(0, -exp), max(0, len(digits) + exp)
-                if scale > int(m.group(2)) or int_digits + int(m.group(2)) > int(m.group(1)):
-                    raise SchemaError(f"{name}.{field}: {v} does not fit {arrow}")
-            elif not -(2**bits) <= v < 2**bits:
+    for field, arrow, bound, scale in _numeric_limits(name):
+        values = [v for row in rows if (v := row.get(field)) is not None]
+        if not values:
+            continue
+        if arrow.startswith("int"):
+            if min(values) < -bound or max(values) >= bound:
+                bad = next(v for v in values if not -bound <= v < bound)
+                raise SchemaError(f"{name}.{field}: {bad} does not fit {arrow}")
+            continue
+        for v in values:
+            _, digits, exp = v.as_tuple()
+            if -exp > scale or len(digits) + exp > bound:
                 raise SchemaError(f"{name}.{field}: {v} does not fit {arrow}")
 
 

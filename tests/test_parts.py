@@ -215,3 +215,15 @@ def test_a_session_crossing_split_at_is_regrouped_as_a_fresh_run_would_store_it(
     fresh2 = tmp_path / "fresh2"
     extract(raw, fresh2, options=RunOptions(in_process=True))
     assert _state(out) == _state(fresh2)
+
+
+@pytest.mark.parametrize(("rows", "codec"), [(1, "SNAPPY"), (parts.ZSTD_FROM_ROWS - 1, "SNAPPY"), (parts.ZSTD_FROM_ROWS, "ZSTD"), (10_000, "ZSTD")])
+def test_small_parts_are_snappy_large_ones_zstd(rows: int, codec: str) -> None:
+    import io
+
+    import pyarrow.parquet as pq
+
+    table = pa.table({"doc_id": [f"d{i:05d}" for i in range(rows)], "seq": list(range(rows))})
+    meta = pq.ParquetFile(io.BytesIO(parts.part_bytes(table))).metadata
+    assert {meta.row_group(0).column(c).compression for c in range(meta.num_columns)} == {codec}
+    assert pq.read_table(io.BytesIO(parts.part_bytes(table))).equals(table)

@@ -253,3 +253,15 @@ def test_title_without_space_after_keeps_the_question_out() -> None:
     seg = segment([_page(HEADER + [("Kinderopvang  -  Wachtlijsten", False)] + question, frozenset({len(HEADER), len(HEADER) + 3}))])
     assert seg.title == "Kinderopvang - Wachtlijsten"
     assert seg.question_text.startswith("Hoeveel aanvragen")
+
+
+@pytest.mark.parametrize(("seq", "fits"), [(0, True), (2**31 - 1, True), (2**31, False), (-(2**31), True), (-(2**31) - 1, False)])
+def test_integer_values_must_fit_their_parquet_type(seq: int, fits: bool) -> None:
+    from pipeline.schema import SchemaError, check_values
+
+    rows = [{"seq": 1}, {"seq": None}, {"seq": seq}]
+    if fits:
+        check_values("dates", rows)
+    else:
+        with pytest.raises(SchemaError, match=r"dates\.seq"):
+            check_values("dates", rows)
