@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.schema import TABLE_ORDER, empty_table, load
-from pipeline.store import fsync_dir
+from pipeline.store import fsync_path
 
 CURRENT = "current"
 GEN_DIR = "gen"
@@ -214,15 +214,6 @@ def _write_file(path: Path, data: bytes, sync: bool = True) -> None:
             os.fsync(fh.fileno())
 
 
-def _sync_file(path: Path) -> None:
-    """A file written earlier (without fsync) reaches the disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _gen_number(path: Path) -> int | None:
     return int(path.name) if path.name.isdigit() else None
 
@@ -303,7 +294,7 @@ class NextGeneration:
             self.abort()
             return None
         for file in sorted(self.new_files):
-            _sync_file(self.path / file)
+            fsync_path(self.path / file)
         for name in TABLE_ORDER:
             for p in tables[name]["parts"]:
                 if p["file"] not in self.new_files:
@@ -311,11 +302,11 @@ class NextGeneration:
                         os.link(self.prev.path / p["file"], self.path / p["file"])
                     except OSError:
                         shutil.copy2(self.prev.path / p["file"], self.path / p["file"])  # a file system without hard links
-                        _sync_file(self.path / p["file"])
-            fsync_dir(self.path / load(name).name)
+                        fsync_path(self.path / p["file"])
+            fsync_path(self.path / load(name).name)
         manifest = {"generation": self.number, "schemas": schemas_digest(), "tables": tables}
         _write_file(self.path / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
-        fsync_dir(self.path)
+        fsync_path(self.path)
         _switch(self.out_dir, self.path)
         return Generation(self.path, manifest)
 
@@ -342,7 +333,7 @@ def _switch(out_dir: Path, target: Path) -> None:
     tmp.unlink(missing_ok=True)
     os.symlink(target.relative_to(out_dir), tmp)
     os.replace(tmp, out_dir / CURRENT)
-    fsync_dir(out_dir)
+    fsync_path(out_dir)
 
 
 def prune(out_dir: Path) -> None:

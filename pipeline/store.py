@@ -26,9 +26,10 @@ import orjson
 WORK_DIR = ".work"
 
 
-def fsync_dir(folder: Path) -> None:
-    """A rename or a new file in `folder` reaches the disk (the folder entry, not only the file)."""
-    fd = os.open(folder, os.O_RDONLY)
+def fsync_path(path: Path) -> None:
+    """A file written earlier without fsync reaches the disk; for a folder, a rename or a new
+    file in it does (the folder entry, not only the file)."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -54,7 +55,7 @@ def _atomic_write(path: Path, write) -> None:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-        fsync_dir(path.parent)  # the rename itself reaches the disk, in the order tables are written
+        fsync_path(path.parent)  # the rename itself reaches the disk, in the order tables are written
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
