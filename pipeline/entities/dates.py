@@ -80,7 +80,9 @@ class DateMention:
 
 
 def _month(name: str) -> int:
-    return MONTHS[name.lower().rstrip(".")]
+    """The month of a matched name. The patterns ignore case as Unicode does, so "januarİ"
+    (a dotted capital I) and "ſeptember" (a long s) match too: casefold, without the dot above."""
+    return MONTHS[name.casefold().replace("\u0307", "").rstrip(".")]
 
 
 def _month_end(year: int, month: int) -> dt.date:
