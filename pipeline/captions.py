@@ -162,8 +162,8 @@ def captions_across_pages(pages: list[Page]) -> None:
             if block[-1] is last:
                 table.caption = join_lines([b.text for b in block])
                 block_ids = {id(b) for b in block}
-                prev.lines = lines = [ln for ln in lines if id(ln) not in block_ids]
-                top = block[0].top
+                prev.keep_only([ln for ln in lines if id(ln) not in block_ids])
+                lines, top = prev.lines, block[0].top
         if lines and lines[-1].bottom <= top + 1 and _overlaps(lines[-1], table.bbox):
             sentence = _sentence_before(table, lines, top)
             if sentence and ANNOUNCES_TABLE.search(sentence):

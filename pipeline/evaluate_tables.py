@@ -12,28 +12,19 @@ caption, sentence; per cell: the text, the header and total flags, and the typed
 from __future__ import annotations
 
 import json
-import re
 import sys
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
-TYPED = ("kind", "value", "currency", "unit_from_context")
+from pipeline.evaluate import _norm  # the mention scorer's normalisation: blanks in text, decimals by value
+
+TYPED = ("kind", "value", "currency", "unit_from_context")  # the fields of a typed value, compared together
 # Shares of gold cells (or tables) that must agree; below them `make eval` fails.
 TARGETS = {"tables found": 1.0, "cell text": 0.98, "typed value": 0.95}
 
 
-def _norm(value: object) -> object:
-    if isinstance(value, str):
-        return re.sub(r"\s+", " ", value).strip()
-    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
-        return str(Decimal(str(value)).normalize())
-    return value
-
-
 def _typed(cell: dict) -> tuple:
-    value = cell.get("value")
-    return (cell.get("kind"), None if value is None else _norm(Decimal(str(value))), cell.get("currency"), cell.get("unit_from_context"))
+    return tuple(_norm(cell.get(k), k) for k in TYPED)
 
 
 @dataclass

@@ -41,31 +41,31 @@ def strip_furniture(pages: list[Page]) -> None:
         counts.update({keys[id(ln)] for ln in marginal})
     repeated = {k for k, c in counts.items() if c >= 2 and (len(pages) <= 2 or c >= len(pages) / 2)}
     for page, marginal in zip(pages, margins, strict=True):
-        if not marginal:
-            page.printed_number = None
-            continue
-        top_zone = MARGIN_ZONE * page.height
-        small = 0.9 * statistics.median(ln.size for ln in page.lines) if page.number > 1 else 0.0
-        dropped = {
-            id(ln)
-            for ln in marginal
-            if not LABEL_START.match(ln.text)  # "3." alone on the first line of a page is an item
-            and (
-                PAGE_NUMBER.match(ln.text)
-                or RUNNING_HEADER.match(ln.text)
-                or keys[id(ln)] in repeated
-                # a running header in small print above the text, even on the only page that has one
-                or (ln.top < top_zone and ln.size < small)
-            )
-        }
-        if dropped:
-            dropped -= _header_block(page.lines) | _answer_block(page.lines)
-        if not dropped:
-            page.printed_number = None
-            continue
+        dropped = _dropped(page, marginal, keys, repeated) if marginal else set()
         page.printed_number = _printed_number([ln for ln in marginal if id(ln) in dropped])
-        keep = [ln for ln in page.lines if id(ln) not in dropped]
-        page.keep_only(keep)
+        if dropped:
+            page.keep_only([ln for ln in page.lines if id(ln) not in dropped])
+
+
+def _dropped(page: Page, marginal: list[Line], keys: dict[int, str], repeated: set[str]) -> set[int]:
+    """id() of the page's margin lines that are furniture (`keys`: their furniture keys)."""
+    top_zone = MARGIN_ZONE * page.height
+    small = 0.9 * statistics.median(ln.size for ln in page.lines) if page.number > 1 else 0.0
+    dropped = {
+        id(ln)
+        for ln in marginal
+        if not LABEL_START.match(ln.text)  # "3." alone on the first line of a page is an item
+        and (
+            PAGE_NUMBER.match(ln.text)
+            or RUNNING_HEADER.match(ln.text)
+            or keys[id(ln)] in repeated
+            # a running header in small print above the text, even on the only page that has one
+            or (ln.top < top_zone and ln.size < small)
+        )
+    }
+    if dropped:  # a question's header and answer blocks are never furniture
+        dropped -= _header_block(page.lines) | _answer_block(page.lines)
+    return dropped
 
 
 def _margin_lines(page: Page) -> list[Line]:

@@ -3,8 +3,9 @@
 pypdfium2's raw bindings declare typed pointer arguments, and ctypes checks and converts each
 one on every call: for the box of one character that costs as much again as pdfium's work
 (measured: 2.2 against 1.2 microseconds per FPDFText_GetCharBox call). The text stage asks
-for two boxes per line and the table finder for one per character of a table, so these two
-are bound once more here with `void *` arguments, into buffers made once per page.
+for two boxes per line and the table finder for one per character of a table, so these
+functions, and those the text stage calls per line or per page object, are bound once more
+here with `void *` arguments (`_bound`), the boxes into buffers made once per page.
 """
 
 from __future__ import annotations
@@ -14,15 +15,20 @@ import ctypes
 import pypdfium2.raw as pdfium_c
 
 _VOIDP = ctypes.c_void_p
-_char_box = ctypes.CFUNCTYPE(ctypes.c_int, _VOIDP, ctypes.c_int, _VOIDP, _VOIDP, _VOIDP, _VOIDP)(
-    ctypes.cast(pdfium_c.FPDFText_GetCharBox, _VOIDP).value
-)
-_loose_box = ctypes.CFUNCTYPE(ctypes.c_int, _VOIDP, ctypes.c_int, _VOIDP)(ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, _VOIDP).value)
 
 
-def address(textpage: pdfium_c.FPDF_TEXTPAGE) -> int:
-    """The text page handle as a plain address, for the functions below."""
-    return ctypes.cast(textpage, _VOIDP).value or 0
+def _bound(name: str, restype: type | None, *argtypes: type) -> ctypes._CFuncPtr:
+    """pdfium's function `name` with plain-address arguments (no per-call pointer checks)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(pdfium_c, name), _VOIDP).value)
+
+
+def address(handle: object) -> int:
+    """A pypdfium2 raw handle (FPDF_PAGE, FPDF_TEXTPAGE, ...) as a plain address, for the functions here."""
+    return ctypes.cast(handle, _VOIDP).value or 0
+
+
+_char_box = _bound("FPDFText_GetCharBox", ctypes.c_int, _VOIDP, ctypes.c_int, _VOIDP, _VOIDP, _VOIDP, _VOIDP)
+_loose_box = _bound("FPDFText_GetLooseCharBox", ctypes.c_int, _VOIDP, ctypes.c_int, _VOIDP)
 
 
 class CharBoxes:
@@ -49,11 +55,6 @@ class CharBoxes:
         return r.left, r.top, r.right, r.bottom
 
 
-def _bound(name: str, restype: type | None, *argtypes: type) -> ctypes._CFuncPtr:
-    """pdfium's function `name` with plain-address arguments (no per-call pointer checks)."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(pdfium_c, name), _VOIDP).value)
-
-
 # The page-object walk asks these for every object of every page (a page holds dozens of text
 # objects), and the text stage asks the font size of every line: bound like the box
 # functions above, the walk costs a third less.
@@ -65,7 +66,3 @@ form_count = _bound("FPDFFormObj_CountObjects", ctypes.c_int, _VOIDP)
 form_object = _bound("FPDFFormObj_GetObject", _VOIDP, _VOIDP, ctypes.c_ulong)
 font_size = _bound("FPDFText_GetFontSize", ctypes.c_double, _VOIDP, ctypes.c_int)
 
-
-def handle(obj: object) -> int:
-    """A pypdfium2 raw handle (FPDF_PAGE, FPDF_TEXTPAGE, ...) as a plain address."""
-    return ctypes.cast(obj, _VOIDP).value or 0

@@ -142,7 +142,7 @@ def _drawing(page: pdfium_c.FPDF_PAGE) -> tuple[int, bool]:
                 inner = (m.a * a + m.b * c, m.a * b + m.b * d, m.c * a + m.d * c, m.c * b + m.d * d)
                 walk([calls.form_object(obj, k) for k in range(calls.form_count(obj))], inner)
 
-    handle = calls.handle(page)
+    handle = calls.address(page)
     walk([calls.page_object(handle, i) for i in range(calls.count_objects(handle))], (1.0, 0.0, 0.0, 1.0))
     return paths, turned
 
@@ -164,7 +164,7 @@ def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float, turned: bool
     charbox = CharBoxes(raw_tp).tight  # left, bottom, right, top
 
     font_size = calls.font_size
-    tp_handle = calls.handle(raw_tp)
+    tp_handle = calls.address(raw_tp)
     for m in LINE.finditer(text):
         stripped = m.group(1)
         first, last = m.start(1), m.end(1) - 1
