@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import pypdfium2.raw as pdfium_c
 
+from pipeline import pdfium_calls as calls
 from pipeline.pdfium_calls import CharBoxes
 
 SNAP = 3.0  # edges this close on the other axis are one rule (pdfplumber snap_tolerance)
@@ -83,11 +84,7 @@ class Grid:
     rows: list[list[Box | None]]
 
 
-def _matrix(obj: pdfium_c.FPDF_PAGEOBJECT) -> tuple[float, float, float, float, float, float]:
-    m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
-        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    return (m.a, m.b, m.c, m.d, m.e, m.f)
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def _compose(inner: tuple, outer: tuple) -> tuple[float, float, float, float, float, float]:
@@ -97,14 +94,22 @@ def _compose(inner: tuple, outer: tuple) -> tuple[float, float, float, float, fl
 
 
 def rules(page: pdfium_c.FPDF_PAGE, height: float) -> tuple[list[Rule], list[Rule]]:
-    """Horizontal and vertical segments of every path on the page, in points from the page top."""
+    """Horizontal and vertical segments of every path on the page, in points from the page top.
+
+    Through pdfium_calls' plain-address bindings: a table page's paths hold hundreds of
+    segments, each asked for its point, kind and closing flag.
+    """
     h: list[Rule] = []
     v: list[Rule] = []
-    x, y = ctypes.c_float(), ctypes.c_float()
-    px, py = ctypes.byref(x), ctypes.byref(y)
-    get_seg, get_point = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint
-    seg_type, seg_close = pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose
+    point = (ctypes.c_float * 2)()
+    px = ctypes.addressof(point)
+    py = px + ctypes.sizeof(ctypes.c_float)
+    m = pdfium_c.FS_MATRIX()
+    m_ref = ctypes.addressof(m)
+    get_seg, get_point, seg_type, seg_close = calls.path_segment, calls.segment_point, calls.segment_type, calls.segment_close
+    get_type, get_matrix = calls.object_type, calls.object_matrix
     lineto, moveto = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_MOVETO
+    path_t, form_t = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 
     def add(x0: float, y0: float, x1: float, y1: float) -> None:
         if abs(y0 - y1) < FLAT:
@@ -113,13 +118,18 @@ def rules(page: pdfium_c.FPDF_PAGE, height: float) -> tuple[list[Rule], list[Rul
         elif abs(x0 - x1) < FLAT and abs(y1 - y0) >= PREFILTER:
             v.append(Rule(x0, height - max(y0, y1), height - min(y0, y1)))
 
-    def path(obj: pdfium_c.FPDF_PAGEOBJECT, mat: tuple) -> None:
+    def matrix(obj: int, outer: tuple | None) -> tuple:
+        own = (m.a, m.b, m.c, m.d, m.e, m.f) if get_matrix(obj, m_ref) else IDENTITY
+        return own if outer is None else _compose(own, outer)
+
+    def path(obj: int, mat: tuple) -> None:
         a, b, c, d, e, f = mat
         start = prev = None
-        for j in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        for j in range(calls.count_segments(obj)):
             seg = get_seg(obj, j)
             get_point(seg, px, py)
-            pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+            x, y = point
+            pt = (a * x + c * y + e, b * x + d * y + f)
             kind = seg_type(seg)
             if kind == moveto:
                 start = pt
@@ -130,19 +140,17 @@ def rules(page: pdfium_c.FPDF_PAGE, height: float) -> tuple[list[Rule], list[Rul
                 add(*pt, *start)
                 prev = start
 
-    def walk(count: int, get, mat: tuple | None) -> None:
-        for i in range(count):
-            obj = get(i)
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                own = _matrix(obj)
-                path(obj, own if mat is None else _compose(own, mat))
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-                own = _matrix(obj)
-                inner = own if mat is None else _compose(own, mat)
-                walk(pdfium_c.FPDFFormObj_CountObjects(obj), lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k), inner)
+    def walk(objects: list[int], mat: tuple | None) -> None:
+        for obj in objects:
+            kind = get_type(obj)
+            if kind == path_t:
+                path(obj, matrix(obj, mat))
+            elif kind == form_t:
+                inner = matrix(obj, mat)
+                walk([calls.form_object(obj, k) for k in range(calls.form_count(obj))], inner)
 
-    walk(pdfium_c.FPDFPage_CountObjects(page), lambda k: pdfium_c.FPDFPage_GetObject(page, k), None)
+    handle = calls.address(page)
+    walk([calls.page_object(handle, i) for i in range(calls.count_objects(handle))], None)
     return h, v
 
 
@@ -197,15 +205,24 @@ def grids(h_rules: list[Rule], v_rules: list[Rule]) -> list[Grid]:
     for pt in sorted(points, key=lambda p: (p[1], p[0])):
         row.setdefault(pt[1], []).append(pt)
 
+    # A point's column holds the points below it after it, its row those right of it.
+    in_column = {pt: k for col in column.values() for k, pt in enumerate(col)}
+    in_row = {pt: k for pts in row.values() for k, pt in enumerate(pts)}
     cells: list[Box] = []
     for pt in points:
-        below = [p for p in column[pt[0]] if p[1] > pt[1] and through_v[pt] & through_v[p]]
-        right = [p for p in row[pt[1]] if p[0] > pt[0] and through_h[pt] & through_h[p]]
+        on_v, on_h = through_v[pt], through_h[pt]
+        right = [p for p in row[pt[1]][in_row[pt] + 1:] if not on_h.isdisjoint(through_h[p])]
+        if not right:
+            continue
         found = None
-        for b in below:
+        for b in column[pt[0]][in_column[pt] + 1:]:  # the nearest corner below first, as pdfplumber tries them
+            if on_v.isdisjoint(through_v[b]):
+                continue
+            b_h = through_h[b]
             for r in right:
                 corner = (r[0], b[1])
-                if corner in through_v and through_v[corner] & through_v[r] and through_h[corner] & through_h[b]:
+                corner_v = through_v.get(corner)
+                if corner_v is not None and not corner_v.isdisjoint(through_v[r]) and not through_h[corner].isdisjoint(b_h):
                     found = (pt[0], pt[1], corner[0], corner[1])
                     break
             if found:

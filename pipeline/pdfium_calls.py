@@ -65,4 +65,10 @@ object_matrix = _bound("FPDFPageObj_GetMatrix", ctypes.c_int, _VOIDP, _VOIDP)
 form_count = _bound("FPDFFormObj_CountObjects", ctypes.c_int, _VOIDP)
 form_object = _bound("FPDFFormObj_GetObject", _VOIDP, _VOIDP, ctypes.c_ulong)
 font_size = _bound("FPDFText_GetFontSize", ctypes.c_double, _VOIDP, ctypes.c_int)
+# The table finder reads every segment of every path on a page with ruling lines.
+count_segments = _bound("FPDFPath_CountSegments", ctypes.c_int, _VOIDP)
+path_segment = _bound("FPDFPath_GetPathSegment", _VOIDP, _VOIDP, ctypes.c_int)
+segment_point = _bound("FPDFPathSegment_GetPoint", ctypes.c_int, _VOIDP, _VOIDP, _VOIDP)
+segment_type = _bound("FPDFPathSegment_GetType", ctypes.c_int, _VOIDP)
+segment_close = _bound("FPDFPathSegment_GetClose", ctypes.c_int, _VOIDP)
 
