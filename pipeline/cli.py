@@ -48,15 +48,15 @@ def _folder(path: str, what: str, hint: str = "") -> Path:
 
 
 def _checkpointed(out_dir: Path) -> int:
-    from pipeline.result import DocResult
-    from pipeline.store import load_journals
+    from pipeline.batch.result import DocResult
+    from pipeline.commit.store import load_journals
 
     return len(load_journals(out_dir, DocResult.from_record)) if out_dir.is_dir() else 0
 
 
 def _log_failures(out_dir: Path) -> None:
     """Every failed file at WARNING with its reason: the first FAILURES_LISTED, then a count."""
-    from pipeline.parts import CURRENT, read_table
+    from pipeline.commit.parts import CURRENT, read_table
 
     errors = read_table(out_dir, "errors")
     rows = errors.to_pylist() if errors is not None else []
@@ -67,8 +67,8 @@ def _log_failures(out_dir: Path) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from pipeline.executors import scheduler_address
-    from pipeline.run import InputUnreadable, RunLocked, RunOptions, extract
+    from pipeline.batch.executors import scheduler_address
+    from pipeline.batch.run import InputUnreadable, RunLocked, RunOptions, extract
     from pipeline.schema import SchemaError
 
     options = RunOptions(
@@ -97,7 +97,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from pipeline.run import status
+    from pipeline.batch.run import status
 
     raw = _folder(args.raw, "input folder")
     out = _folder(args.out, "output folder", " (nothing extracted there yet: run `schv extract` first)")
@@ -111,18 +111,18 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.tables:
-        from pipeline.evaluate_tables import main as tables_main
+        from pipeline.tools.evaluate_tables import main as tables_main
 
         shared = Path(args.shared or os.environ.get("SCHV_SHARED") or Path(__file__).resolve().parent.parent.parent / "shared")
         return tables_main(_folder(args.tables, "table gold folder"), shared, details=args.details)
-    from pipeline.evaluate import main as eval_main
+    from pipeline.tools.evaluate import main as eval_main
 
     return eval_main(_folder(args.devset, "development set"), _folder(args.pdfs, "PDF folder"), details=args.details)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipeline.parts import current
-    from pipeline.report import write_report
+    from pipeline.commit.parts import current
+    from pipeline.tools.report import write_report
 
     out = _folder(args.out, "output folder")
     if current(out) is None:
@@ -132,7 +132,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from pipeline.package import TABLES_MD, write_tables_markdown
+    from pipeline.commit.package import TABLES_MD, write_tables_markdown
 
     write_tables_markdown()
     print(f"written {TABLES_MD}")
@@ -140,7 +140,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from pipeline.bench import main as bench_main
+    from pipeline.tools.bench import main as bench_main
 
     return bench_main((["--archive"] if args.archive else []) + args.rest)
 

@@ -49,7 +49,7 @@ def render_spec(tmp_path_factory: pytest.TempPathFactory):
 
 def table_digest(out: Path, name: str) -> str:
     """SHA-256 over the bytes of a table's parts in the current generation, in manifest order."""
-    from pipeline.parts import current
+    from pipeline.commit.parts import current
 
     h = hashlib.sha256()
     for path in current(out).files(name):

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES, load_spec
 
-from pipeline import word
-from pipeline.answer_tables import cell_text, parse_cell, read_column
-from pipeline.document import DocResult, process_file
+from pipeline.batch.document import DocResult, process_file
+from pipeline.tables.answer_tables import cell_text, parse_cell, read_column
+from pipeline.text import word
 
 PROVINCES = ["Antwerpen", "Limburg", "Oost-Vlaanderen", "Vlaams-Brabant", "West-Vlaanderen", "Brussel"]
 

@@ -17,9 +17,9 @@ from conftest import SAMPLES, load_spec, table_digest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from pipeline.executors import Task, run_local
-from pipeline.parts import current, read_table
-from pipeline.run import RunOptions, extract
+from pipeline.batch.executors import Task, run_local
+from pipeline.batch.run import RunOptions, extract
+from pipeline.commit.parts import current, read_table
 from pipeline.schema import TABLE_ORDER
 from tests.synth import render
 
@@ -86,7 +86,7 @@ def test_dask_scheduler_from_environment(corpus: Path, tmp_path: Path) -> None:
 
 
 def _hang_on_second(path: Path, source_file: str, sha: str | None, work_dir: Path | None = None):
-    from pipeline.document import process_file
+    from pipeline.batch.document import process_file
 
     if source_file == "sv301.pdf":
         time.sleep(60)  # a pathological PDF that never finishes
@@ -94,7 +94,7 @@ def _hang_on_second(path: Path, source_file: str, sha: str | None, work_dir: Pat
 
 
 def test_timeout_fails_only_that_file(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.executors as ex
+    import pipeline.batch.executors as ex
 
     monkeypatch.setattr(ex, "process_file", _hang_on_second)  # workers fork and inherit it
     started = time.monotonic()
@@ -108,7 +108,7 @@ def test_timeout_fails_only_that_file(corpus: Path, tmp_path: Path, monkeypatch:
 
 
 def _crash_on_second(path: Path, source_file: str, sha: str | None, work_dir: Path | None = None):
-    from pipeline.document import process_file
+    from pipeline.batch.document import process_file
 
     if source_file == "sv301.pdf":
         import faulthandler
@@ -119,7 +119,7 @@ def _crash_on_second(path: Path, source_file: str, sha: str | None, work_dir: Pa
 
 
 def test_worker_crash_fails_only_that_file(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.executors as ex
+    import pipeline.batch.executors as ex
 
     monkeypatch.setattr(ex, "process_file", _crash_on_second)  # workers fork and inherit it
     tasks = [Task(corpus / f"sv{300 + i}.pdf", f"sv{300 + i}.pdf", None) for i in range(4)]
@@ -132,7 +132,7 @@ def test_worker_crash_fails_only_that_file(corpus: Path, monkeypatch: pytest.Mon
 
 
 def _greedy_on_second(path: Path, source_file: str, sha: str | None, work_dir: Path | None = None):
-    from pipeline.document import process_file
+    from pipeline.batch.document import process_file
 
     if source_file == "sv301.pdf":
         hog = bytearray(3 * 1024**3)  # a PDF that blows up in memory
@@ -141,7 +141,7 @@ def _greedy_on_second(path: Path, source_file: str, sha: str | None, work_dir: P
 
 
 def test_memory_limit_fails_only_that_file(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.executors as ex
+    import pipeline.batch.executors as ex
 
     monkeypatch.setattr(ex, "process_file", _greedy_on_second)
     tasks = [Task(corpus / f"sv{300 + i}.pdf", f"sv{300 + i}.pdf", None) for i in range(3)]
@@ -313,9 +313,9 @@ def test_force_and_version_bump_reprocess(corpus: Path, tmp_path: Path, monkeypa
     extract(corpus, out, options=RunOptions(workers=1))
     assert extract(corpus, out, options=RunOptions(workers=1)).processed == 0
     assert extract(corpus, out, force=True, options=RunOptions(workers=1)).processed == 13
-    import pipeline.run
+    import pipeline.batch.run
 
-    monkeypatch.setattr(pipeline.run, "__version__", "999.0")
+    monkeypatch.setattr(pipeline.batch.run, "__version__", "999.0")
     assert extract(corpus, out, options=RunOptions(in_process=True)).processed == 13
 
 
@@ -344,7 +344,7 @@ def test_damaged_table_makes_the_next_run_redo_the_documents(corpus: Path, tmp_p
 
 
 def test_transient_failures_are_retried(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.executors as ex
+    import pipeline.batch.executors as ex
 
     out = tmp_path / "out"
     monkeypatch.setattr(ex, "process_file", _hang_on_second)
@@ -360,7 +360,7 @@ def test_unlistable_folder_stops_the_run_instead_of_removing_rows(corpus: Path, 
     shutil.copytree(corpus, raw / "2023")
     extract(raw, out, options=RunOptions(workers=2))
     before = _digests(out)
-    import pipeline.run as run_module
+    import pipeline.batch.run as run_module
 
     real_scandir = os.scandir
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import bench_archive
-from pipeline.bench import DEFAULT_CORPUS, DEFAULT_RESULTS, ROOT, parse_args
+from pipeline.tools import bench_archive
+from pipeline.tools.bench import DEFAULT_CORPUS, DEFAULT_RESULTS, ROOT, parse_args
 
 
 def _git(*args: str) -> subprocess.CompletedProcess:

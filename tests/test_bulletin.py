@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bulletin import _heading, _opener_at, is_bulletin, split_bulletin
 from pipeline.entities import extract_entities
-from pipeline.evaluate import MENTION_FIELDS, TARGETS, Score, _mention_keys, _norm
-from pipeline.furniture import RUNNING_HEADER
-from pipeline.page import Line, Page
-from pipeline.text import extract_text
+from pipeline.split.bulletin import _heading, _opener_at, is_bulletin, split_bulletin
+from pipeline.text.furniture import RUNNING_HEADER
+from pipeline.text.page import Line, Page
+from pipeline.text.read import extract_text
+from pipeline.tools.evaluate import MENTION_FIELDS, TARGETS, Score, _mention_keys, _norm
 
 DEVSET = Path(__file__).parent / "devset"
 

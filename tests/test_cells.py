@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from conftest import shared_file
 
-from pipeline.answer_tables import (
+from pipeline.tables.answer_tables import (
     Column,
     column_headers,
     header_rows,
@@ -24,9 +24,9 @@ from pipeline.answer_tables import (
     read_column,
     table_rows,
 )
-from pipeline.captions import captions_across_pages, drop_tables
-from pipeline.page import FoundTable, Line, Page
-from pipeline.text import extract_text
+from pipeline.text.captions import captions_across_pages, drop_tables
+from pipeline.text.page import FoundTable, Line, Page
+from pipeline.text.read import extract_text
 
 MERGED_TWO_ROWS = [  # vl_bo2026.pdf, Tabel 3-2
     ["", "BA 2025 (EB 2/2025)", None, "BO 2026 (EB 9/2025)", None],

@@ -17,9 +17,9 @@ import pytest
 from conftest import SAMPLES, load_spec
 
 from pipeline import __version__
+from pipeline.batch.progress import LogProgress
 from pipeline.cli import main
-from pipeline.progress import LogProgress
-from pipeline.store import JOURNAL_GLOB
+from pipeline.commit.store import JOURNAL_GLOB
 from tests.synth import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,15 +93,15 @@ def test_global_option_before_or_after_the_subcommand(argv: list[str]) -> None:
 
 @pytest.mark.parametrize(("given", "workers"), [([], os.cpu_count()), (["--workers", "0"], os.cpu_count()), (["--workers", "3"], 3)])
 def test_workers_zero_means_all_cores(given: list[str], workers: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import pipeline.run
+    import pipeline.batch.run
 
     seen = {}
 
     def fake_extract(raw, out, *, force, options):
         seen["workers"] = options.workers
-        return pipeline.run.Summary()
+        return pipeline.batch.run.Summary()
 
-    monkeypatch.setattr(pipeline.run, "extract", fake_extract)
+    monkeypatch.setattr(pipeline.batch.run, "extract", fake_extract)
     assert main(["extract", "--raw", str(tmp_path), "--out", str(tmp_path / "out"), *given]) == 0
     assert seen["workers"] == workers
 

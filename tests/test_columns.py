@@ -1,4 +1,4 @@
-"""Two-column reading order from line geometry (pipeline/columns.py) and on real PDFs."""
+"""Two-column reading order from line geometry (pipeline/text/columns.py) and on real PDFs."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.columns import reading_order
-from pipeline.page import Line
-from pipeline.text import read_pages
+from pipeline.text.columns import reading_order
+from pipeline.text.page import Line
+from pipeline.text.read import read_pages
 
 W = 595.0
 LEFT = (57.0, 286.0)   # a left column line

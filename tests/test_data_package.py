@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.package import TABLES_MD, datapackage, tables_markdown
-from pipeline.parts import current
-from pipeline.run import RunOptions, extract
+from pipeline.batch.run import RunOptions, extract
+from pipeline.commit.package import TABLES_MD, datapackage, tables_markdown
+from pipeline.commit.parts import current
 from pipeline.schema import TABLE_ORDER, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +126,7 @@ def test_readme_lists_every_table() -> None:
 
 
 def test_report_is_one_self_contained_page(processed: Path) -> None:
-    from pipeline.report import write_report
+    from pipeline.tools.report import write_report
 
     path = write_report(processed)
     page = path.read_text(encoding="utf-8")
@@ -149,7 +149,7 @@ def test_report_is_one_self_contained_page(processed: Path) -> None:
 def test_money_magnitudes_per_currency(rows: list[tuple], expected: dict) -> None:
     from decimal import Decimal
 
-    from pipeline.report import money_magnitudes
+    from pipeline.tools.report import money_magnitudes
 
     amounts = [{"kind": k, "value": Decimal(v), "currency": c, "unit": u} for k, v, c, u in rows]
     assert {c: dict(n) for c, n in money_magnitudes(amounts).items()} == expected
@@ -186,7 +186,7 @@ def samples_processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed here (Debian package 'chromium'); .ci/run installs it")
 @pytest.mark.parametrize(("corpus", "currencies"), [("processed", ("euro (EUR)", "Belgian francs (BEF)")), ("samples_processed", ("euro (EUR)",))])
 def test_report_renders_in_headless_chromium(corpus: str, currencies: tuple[str, ...], request: pytest.FixtureRequest, tmp_path: Path) -> None:
-    from pipeline.report import write_report
+    from pipeline.tools.report import write_report
 
     path = write_report(request.getfixturevalue(corpus))
     flags = [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]

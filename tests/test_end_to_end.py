@@ -13,7 +13,7 @@ import pytest
 from conftest import shared_file
 from reportlab.pdfgen import canvas
 
-from pipeline.parts import read_table
+from pipeline.commit.parts import read_table
 from pipeline.schema import TABLE_ORDER, load
 
 # A real PDF that is not a written question (the Flemish budget 2026); a clone without
@@ -63,7 +63,7 @@ def _budget_like(path: Path) -> None:
 
 
 def test_budget_stand_in_is_refused_as_the_real_one_is(tmp_path: Path) -> None:
-    from pipeline.document import process_file
+    from pipeline.batch.document import process_file
 
     _budget_like(tmp_path / "budget.pdf")
     res = process_file(tmp_path / "budget.pdf", "budget.pdf")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.evaluate import Tally, gold_questions, score_file
+from pipeline.tools.evaluate import Tally, gold_questions, score_file
 
 
 def _gold(number: int, items: int = 1, dates: int = 0) -> dict:
@@ -110,7 +110,8 @@ def test_gold_questions(gold: dict, n: int) -> None:
 def test_a_file_is_skipped_only_when_its_tool_is_missing(monkeypatch, name, shape, no_tesseract, no_soffice, skipped) -> None:
     from pathlib import Path
 
-    from pipeline import evaluate, ocr
+    from pipeline.text import ocr
+    from pipeline.tools import evaluate
 
     monkeypatch.setattr(ocr, "check_tesseract", lambda: "Tesseract is not installed" if no_tesseract else None)
     monkeypatch.setattr(evaluate, "soffice", lambda: None if no_soffice else "/usr/bin/soffice")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.evaluate_tables import TableScores, score_file
+from pipeline.tools.evaluate_tables import TableScores, score_file
 
 
 def _cell(row: int, col: int, text: str | None, kind: str | None = None, value: str | None = None, currency: str | None = None,

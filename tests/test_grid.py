@@ -1,4 +1,4 @@
-"""Ruling-line tables from pypdfium2 (pipeline/grid.py): table-driven cases of real table forms,
+"""Ruling-line tables from pypdfium2 (pipeline/text/grid.py): table-driven cases of real table forms,
 and pdfplumber's cells as the reference on every table we hold.
 
 The cases draw their tables with reportlab's canvas, rule by rule and line by line, so each
@@ -19,7 +19,7 @@ from conftest import ROOT, SHARED, load_spec
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.text import read_pages
+from pipeline.text.read import read_pages
 
 X0, TOP, ROW_H, LINE_H = 72.0, 200.0, 28.0, 11.0
 

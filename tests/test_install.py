@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.parts import read_table
+from pipeline.commit.parts import read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the build reads: a file missing here is a file a user's `pip install .` would miss.

@@ -7,7 +7,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from pipeline.merge import affected_refs, resolve_targets
+from pipeline.commit.merge import affected_refs, resolve_targets
 
 DOCS = pa.table({
     "doc_id": ["a", "b", "c"], "session": ["2022-2023", "2022-2023", "2019-2020"],

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES, load_spec
 
-from pipeline import ocr
-from pipeline.document import process_file
-from pipeline.page import Line
+from pipeline.batch.document import process_file
+from pipeline.text import ocr
+from pipeline.text.page import Line
 from tests.synth.shapes import rasterise
 
 NEEDS_TESSERACT = pytest.mark.skipif(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.ocr_repair import is_ruling, repair_labels, repair_line, repair_paragraph_signs
+from pipeline.text.ocr_repair import is_ruling, repair_labels, repair_line, repair_paragraph_signs
 
 
 @pytest.mark.parametrize(

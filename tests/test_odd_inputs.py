@@ -25,12 +25,12 @@ from conftest import SAMPLES, load_spec
 from reportlab.pdfgen import canvas
 
 from pipeline import __version__
-from pipeline.document import DocResult, process_file
-from pipeline.filekind import describe
-from pipeline.inputs import file_sha256, name_bytes, source_name
-from pipeline.parts import current, read_table
-from pipeline.run import RunOptions, extract
-from pipeline.store import Journal, load_journals
+from pipeline.batch.document import DocResult, process_file
+from pipeline.batch.inputs import file_sha256, name_bytes, source_name
+from pipeline.batch.run import RunOptions, extract
+from pipeline.commit.parts import current, read_table
+from pipeline.commit.store import Journal, load_journals
+from pipeline.text.filekind import describe
 from tests.synth import render
 
 SECRET = b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
@@ -373,9 +373,9 @@ def test_a_run_that_cannot_finish_exits_2_with_one_line(tmp_path: Path, sv303_pd
     raw.mkdir()
     shutil.copy(sv303_pdf, raw / "a.pdf")
     script = (
-        "import sys\nimport pipeline.run\n"
+        "import sys\nimport pipeline.batch.run\n"
         "def broken(*a, **k):\n    raise RuntimeError('merge is broken')\n"
-        "pipeline.run.merge = broken\n"
+        "pipeline.batch.run.merge = broken\n"
         "from pipeline.cli import main\nsys.exit(main(sys.argv[1:]))\n"
     )
     proc = subprocess.run([sys.executable, "-c", script, "extract", "--raw", str(raw), "--out", str(out), "--workers", "1"],

@@ -12,10 +12,10 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pipeline import parts
-from pipeline.bench_archive import fabricate
-from pipeline.parts import NextGeneration, current, part_keys, read_table, schemas_match
+from pipeline.commit import parts
+from pipeline.commit.parts import NextGeneration, current, part_keys, read_table, schemas_match
 from pipeline.schema import duplicate_key
+from pipeline.tools.bench_archive import fabricate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,7 +111,7 @@ def test_a_part_of_another_size_than_recorded_is_damage(archive: tuple[Path, Pat
 
 @pytest.mark.parametrize("digest", [None, "written with other column types"])
 def test_a_generation_of_other_schemas_or_layout_is_not_built_on(archive: tuple[Path, Path], digest: str | None) -> None:
-    from pipeline.run import RunOptions, extract
+    from pipeline.batch.run import RunOptions, extract
 
     out, raw = archive
     gen = current(out)
@@ -131,7 +131,7 @@ def test_a_run_with_nothing_to_do_loads_no_extractor_and_no_pandas(archive: tupl
     out, raw = archive
     code = (
         "import sys; from pipeline.cli import main; code = main(['extract', '--raw', sys.argv[1], '--out', sys.argv[2]]);"
-        "print(code, sorted(m for m in ('pandas', 'pipeline.document', 'pipeline.text', 'spacy', 'dateparser', 'pyarrow.dataset') if m in sys.modules))"
+        "print(code, sorted(m for m in ('pandas', 'pipeline.batch.document', 'pipeline.text.read', 'spacy', 'dateparser', 'pyarrow.dataset') if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code, str(raw), str(out)], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.stdout.split("\n")[-2] == "0 []", proc.stderr
@@ -139,7 +139,7 @@ def test_a_run_with_nothing_to_do_loads_no_extractor_and_no_pandas(archive: tupl
 
 
 def test_a_touched_file_gets_its_new_mtime_and_keeps_its_questions(archive: tuple[Path, Path]) -> None:
-    from pipeline.run import RunOptions, extract
+    from pipeline.batch.run import RunOptions, extract
 
     out, raw = archive
     docs_before = read_table(out, "documents")
@@ -156,7 +156,7 @@ def test_a_touched_file_gets_its_new_mtime_and_keeps_its_questions(archive: tupl
 
 
 def test_a_renamed_file_moves_its_question_without_processing_it(archive: tuple[Path, Path]) -> None:
-    from pipeline.run import RunOptions, extract
+    from pipeline.batch.run import RunOptions, extract
 
     out, raw = archive
     path = sorted(raw.rglob("*.pdf"))[7]
@@ -185,7 +185,7 @@ def _state(out: Path) -> dict:
 
 
 def test_a_session_crossing_split_at_is_regrouped_as_a_fresh_run_would_store_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from pipeline.run import RunOptions, extract
+    from pipeline.batch.run import RunOptions, extract
 
     monkeypatch.setattr(parts, "SPLIT_AT", 3)
     raw, out = tmp_path / "raw", tmp_path / "out"

@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 from conftest import SAMPLES, load_spec
 
-from pipeline.document import process_file
+from pipeline.batch.document import process_file
 
 
 @pytest.mark.parametrize("sample", ["sv47-1996-1997", "sv512-2019-2020"])  # with a ruling-line table, and without

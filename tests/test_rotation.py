@@ -16,8 +16,8 @@ from conftest import SAMPLES, load_spec
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.document import process_file
-from pipeline.text import extract_text
+from pipeline.batch.document import process_file
+from pipeline.text.read import extract_text
 
 # (text, x, y, degrees counter-clockwise) in reportlab's A4 coordinates, origin bottom left.
 STAMPS = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import DocResult, process_file
+from pipeline.batch.document import DocResult, process_file
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_offsets_slice_the_part_text(result: DocResult) -> None:
 
 def test_text_stage_alone(sv303_pdf: Path) -> None:
     """The text stage runs on its own: lines per page, page numbers gone, hyphens settled."""
-    from pipeline.text import extract_text
+    from pipeline.text.read import extract_text
 
     pages = extract_text(sv303_pdf)
     assert len(pages) == 2

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from pipeline.cleanup import clean_line, keeps_hyphen
-from pipeline.segment import parse_items, restore_name_case, session_of, split_title
+from pipeline.segment.segment import parse_items, restore_name_case, session_of, split_title
+from pipeline.text.cleanup import clean_line, keeps_hyphen
 
 
 @pytest.mark.parametrize(
@@ -152,7 +152,7 @@ def test_clean_line(raw: str, clean: str) -> None:
     ],
 )
 def test_join_lines(lines: list[str], joined: str) -> None:
-    from pipeline.cleanup import join_lines
+    from pipeline.text.cleanup import join_lines
 
     assert join_lines(lines) == joined
 
@@ -175,7 +175,7 @@ def test_amount_values_must_fit_their_parquet_type(value: str, fits: bool) -> No
 
 def _page(texts: list[tuple[str, bool]], gaps: frozenset[int] = frozenset()):
     """One page of printed lines, 14 pt apart (26 pt before the indices in gaps); a True flag prints the line across the full width."""
-    from pipeline.page import Line, Page
+    from pipeline.text.page import Line, Page
 
     lines, top = [], 80.0
     for k, (t, full) in enumerate(texts):
@@ -205,7 +205,7 @@ QUESTION = [("Hoeveel aanvragen voor een renovatiepremie werden in 2025 ingedien
     ],
 )
 def test_title_wraps_over_lines(title_lines: list[str], title: str, topic: str, subtopic: str | None, header: bool) -> None:
-    from pipeline.segment import segment
+    from pipeline.segment.segment import segment
 
     answer = [("VLAAMS MINISTER VAN WONEN", False), ("ANTWOORD", False), ("op vraag nr. 177 van 19 januari 2026", False), ("van ANDY PIETERS", False), ("Er werden 412 aanvragen ingediend.", False)]
     lines = (HEADER if header else []) + [(t, False) for t in title_lines] + QUESTION + ([] if header else answer)
@@ -237,7 +237,7 @@ def test_title_wraps_over_lines(title_lines: list[str], title: str, topic: str, 
     ],
 )
 def test_long_title_wraps_ragged(title_lines: list[str], title: str, subtopic: str) -> None:
-    from pipeline.segment import segment
+    from pipeline.segment.segment import segment
 
     lines = HEADER + [(t, False) for t in title_lines] + QUESTION
     seg = segment([_page(lines, frozenset({len(HEADER), len(HEADER) + len(title_lines)}))])
@@ -247,7 +247,7 @@ def test_long_title_wraps_ragged(title_lines: list[str], title: str, subtopic: s
 
 def test_title_without_space_after_keeps_the_question_out() -> None:
     """No gap after the title: the title stays one line (the question starts on the next)."""
-    from pipeline.segment import segment
+    from pipeline.segment.segment import segment
 
     question = [("Hoeveel aanvragen werden ingediend?", False), ("Graag een overzicht per provincie voor de laatste drie jaar (2019, 2020, 2021) en", True), ("per gemeente.", False)]
     seg = segment([_page(HEADER + [("Kinderopvang  -  Wachtlijsten", False)] + question, frozenset({len(HEADER), len(HEADER) + 3}))])

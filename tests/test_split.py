@@ -12,10 +12,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from pipeline.document import process_file
-from pipeline.page import Line, Page
-from pipeline.parts import read_table
-from pipeline.split import question_starts
+from pipeline.batch.document import process_file
+from pipeline.commit.parts import read_table
+from pipeline.split.split import question_starts
+from pipeline.text.page import Line, Page
 from tests.conftest import SAMPLES, load_spec
 
 HEADER = ["SCHRIFTELIJKE VRAAG", "nr. 12", "van AN JANSSENS", "datum: 3 mei 2023", "aan JO BROUNS"]
@@ -130,7 +130,7 @@ def test_a_part_that_holds_no_question_is_a_warning(render_spec, tmp_path: Path)
 
 def test_batch_keeps_every_question_of_a_file_through_reruns_renames_and_removal(render_spec, tmp_path: Path) -> None:
 
-    from pipeline.run import RunOptions, extract
+    from pipeline.batch.run import RunOptions, extract
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
@@ -204,7 +204,7 @@ HEADER_AT_TOP = ["SCHRIFTELIJKE VRAAG", "nr. 214", "van AN JANSSENS", "datum: 14
 
 def test_header_lines_repeated_by_several_questions_are_not_furniture() -> None:
     """In a file of several questions each header stands at the top of a page, like a running header."""
-    from pipeline.furniture import strip_furniture
+    from pipeline.text.furniture import strip_furniture
 
     texts = [HEADER_AT_TOP + BODY, ["Het antwoord op de eerste vraag."], HEADER_AT_TOP + BODY, ["Het antwoord op de tweede vraag."]]
     pages = [Page(number=n, width=595, height=842, lines=[Line(t, n, 20 + 14 * i, 20 + 14 * i, 30 + 14 * i, 70, 500, 10) for i, t in enumerate(tx)]) for n, tx in enumerate(texts, 1)]

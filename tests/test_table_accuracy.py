@@ -2,7 +2,7 @@
 
 Not a timing test. The gold was written from the rendered pages of real government PDFs in
 ../shared (tests/tables_gold/FORMAT.md), never from pipeline output. Full-grid tables are
-held to pipeline.evaluate_tables.TARGETS and may not drop below what they reach today (every
+held to pipeline.tools.evaluate_tables.TARGETS and may not drop below what they reach today (every
 measure 1.000); tables drawn with partial rules are out of the table finder's reach (the
 scorer reports them) and are not asserted here.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import SHARED
 
-from pipeline.evaluate_tables import evaluate
+from pipeline.tools.evaluate_tables import evaluate
 
 GOLD = Path(__file__).parent / "tables_gold"
 

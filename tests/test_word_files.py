@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import word
-from pipeline.document import process_file
-from pipeline.parts import read_table
-from pipeline.run import extract
+from pipeline.batch.document import process_file
+from pipeline.batch.run import extract
+from pipeline.commit.parts import read_table
+from pipeline.text import word
 from tests.conftest import ROOT, load_spec
 from tests.synth.layout_docx import build_docx
 

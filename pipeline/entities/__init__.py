@@ -1,4 +1,4 @@
-"""Stage 3, entities: dates, amounts, article and document references in one part's text.
+"""The entities stage: dates, amounts, article and document references in one part's text.
 
 Each finder lives in its own module with its patterns beside it and returns mentions
 whose offsets slice the text it was given.

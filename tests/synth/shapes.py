@@ -21,7 +21,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from pipeline.devset import load_spec, shape_of
+from pipeline.tools.devset import load_spec, shape_of
 
 __all__ = [
     "SHAPES",

@@ -1,0 +1,3 @@
+"""Stage tables, beside entities: ruling-line tables found by the text stage to tables
+and typed cells, joined over page breaks.
+"""
