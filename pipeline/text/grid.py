@@ -27,6 +27,7 @@ import ctypes
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 
 import pypdfium2.raw as pdfium_c
 
@@ -44,6 +45,8 @@ FLAT = 0.01  # a segment turned by less than this (points) is horizontal or vert
 MARGIN = 2.0  # a text line within this of a table's box is looked at character by character
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the page top
+# Sort and cluster keys, called per rule or character: attrgetter and itemgetter run in C.
+_POS, _POS_LO, _TOP, _X0, _FIRST = attrgetter("pos"), attrgetter("pos", "lo"), attrgetter("top"), attrgetter("x0"), itemgetter(0)
 
 
 @dataclass(slots=True)
@@ -156,7 +159,7 @@ def rules(page: pdfium_c.FPDF_PAGE, height: float) -> tuple[list[Rule], list[Rul
 
 def _snap(edges: list[Rule]) -> None:
     """Rules within SNAP of each other (chained, as pdfplumber clusters) move to their mean position."""
-    edges.sort(key=lambda r: r.pos)
+    edges.sort(key=_POS)
     i = 0
     while i < len(edges):
         j = i + 1
@@ -173,7 +176,7 @@ def merge(edges: list[Rule]) -> list[Rule]:
     """Snap, join collinear pieces, drop the short ones: pdfplumber's merge_edges and filter."""
     _snap(edges)
     out: list[Rule] = []
-    edges.sort(key=lambda r: (r.pos, r.lo))
+    edges.sort(key=_POS_LO)
     for r in edges:
         last = out[-1] if out else None
         if last is not None and last.pos == r.pos and r.lo <= last.hi + JOIN:
@@ -312,12 +315,21 @@ def cell_rows(grid: Grid, chars: list[Char]) -> list[list[str | None]]:
                     slot[(ri, ki)] = c
     inside: dict[Box, list[Char]] = {}
     x0, top, x1, bottom = grid.bbox
+    inf = math.inf
+    # The slot of the character before (its x and y intervals between grid lines) and its
+    # cell: the characters of a word mostly share it, and skip both searches.
+    s_x0 = s_x1 = s_y0 = s_y1 = math.nan
+    cell = None
     for ch in chars:
         cx = (ch.x0 + ch.x1) / 2
         cy = (ch.top + ch.bottom) / 2
         if not (x0 <= cx < x1 and top <= cy < bottom):
             continue
-        cell = slot.get((bisect.bisect_right(tops, cy) - 1, bisect.bisect_right(xs, cx) - 1))
+        if not (s_x0 <= cx < s_x1 and s_y0 <= cy < s_y1):
+            ri, ki = bisect.bisect_right(tops, cy) - 1, bisect.bisect_right(xs, cx) - 1
+            s_y0, s_y1 = tops[ri], tops[ri + 1] if ri + 1 < len(tops) else inf
+            s_x0, s_x1 = xs[ki], xs[ki + 1] if ki + 1 < len(xs) else inf
+            cell = slot.get((ri, ki))
         if cell is not None and cell[0] <= cx < cell[2] and cell[1] <= cy < cell[3]:
             inside.setdefault(cell, []).append(ch)
     return [[None if c is None else cell_text(inside.get(c, [])) for c in r] for r in grid.rows]
@@ -364,7 +376,7 @@ def _unturned(chars: list[Char]) -> list[Char]:
 
 def _by_line(items: list, top: Callable) -> list[list]:
     """Items in lines: pdfplumber's cluster_objects by top (Y_TOL), lines top to bottom, order kept."""
-    tops = [top(it) for it in items]
+    tops = list(map(top, items))
     if max(tops) - min(tops) <= Y_TOL:  # the common cell: one line
         return [items]
     line_of = _clusters(tops)
@@ -379,8 +391,8 @@ def _lines(chars: list[Char]) -> str:
     if not chars:
         return ""
     words: list[tuple[float, str]] = []  # (top, text)
-    for line in _by_line(chars, lambda c: c.top):
-        line.sort(key=lambda c: c.x0)
+    for line in _by_line(chars, _TOP):
+        line.sort(key=_X0)
         word: list[str] = []
         w_top = prev = None
         for ch in line:
@@ -400,7 +412,7 @@ def _lines(chars: list[Char]) -> str:
             words.append((w_top, "".join(word)))
     if not words:
         return ""
-    text = "\n".join(" ".join(w[1] for w in line) for line in _by_line(words, lambda w: w[0]))
+    text = "\n".join(" ".join(w[1] for w in line) for line in _by_line(words, _FIRST))
     return text.replace("\ufffe", "-")
 
 

@@ -3,7 +3,7 @@
 Builds (or reuses) a corpus of realistic PDFs rendered from the development-set specs
 (reportlab, and python-docx + LibreOffice for an eighth of them, all with tables, when
 soffice is installed), then times, as medians of repetitions in this one process (CPU
-seconds, see CPU): (A) pypdfium2 text of every page, (B) pdfplumber `extract_text` of every
+seconds, see CPU): (A) pypdfium2 text of every page, read right after the pipeline read its document, (B) pdfplumber `extract_text` of every
 page, (C) pdfplumber `extract_tables` of the table pages (for reference), and the whole
 pipeline in one process, net of a run over an empty folder; then, by the wall clock, the
 pipeline with 2 workers against one process, the start-up of a run with nothing to do, a
@@ -295,25 +295,37 @@ def run(corpus_dir: Path, n_docs: int, reps: int, b_every: int, rerun_files: int
     b_rate = b_pages / b_time
     print("baseline B done", flush=True)
 
-    # A, C and the whole pipeline (one process, tables written) interleaved, repetition by
-    # repetition: each ratio compares runs seconds apart, so a busy neighbour on this shared
-    # machine slows both sides. Each pipeline run records every document's stage times; the
-    # rest of its wall time is discovery, hashing, journal, merging, validating and writing,
-    # net of what a run over an empty folder costs (lock, plan, an empty commit).
+    # A, C and the whole pipeline (one process, tables written), repetition by repetition, and
+    # A document by document: right after the pipeline has processed a document, its observer
+    # reads the same document with pypdfium2 (A), so each page's cost and its baseline are
+    # measured milliseconds apart and a busy neighbour on this shared machine slows both
+    # (a whole-corpus A a few seconds before the run moved the ratio by 15% between
+    # repetitions, measured). The observer's own seconds are taken off the run's. Each run
+    # records every document's stage times; the rest of its time is discovery, hashing,
+    # journal, merging, validating and writing, net of what a run over an empty folder costs
+    # (lock, plan, an empty commit).
     reps_data = []
     empty_runs = []
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "empty").mkdir()
         for k in range(reps):
-            a_page = baseline_a(files)
             c_once = _median_time(lambda: baseline_c(table_pages, corpus_dir), 1, CPU)
             t0 = CPU()
             extract(Path(tmp) / "empty", Path(tmp) / f"out-empty-{k}", options=RunOptions(in_process=True))
             empty_runs.append(CPU() - t0)
             seen: list = []
+            a_page: dict[tuple[str, int], float] = {}
+            observing = [0.0]
+
+            def observe(res, seen=seen, a_page=a_page, observing=observing) -> None:
+                t = CPU()
+                seen.append(res)
+                a_page.update(baseline_a([corpus_dir / res.source_file]))
+                observing[0] += CPU() - t
+
             t0 = CPU()
-            extract(corpus_dir, Path(tmp) / "out", force=True, options=RunOptions(in_process=True, observer=seen.append))
-            reps_data.append(_attribute(seen, a_page, c_once, CPU() - t0 - empty_runs[-1], n_pages))
+            extract(corpus_dir, Path(tmp) / "out", force=True, options=RunOptions(in_process=True, observer=observe))
+            reps_data.append(_attribute(seen, a_page, c_once, CPU() - t0 - observing[0] - empty_runs[-1], n_pages))
         rerun = _median_time(lambda: extract(corpus_dir, Path(tmp) / "out", options=RunOptions(in_process=True)), reps)
     mid = sorted(reps_data, key=lambda r: r["ratio_without"])[len(reps_data) // 2]
     a_total = statistics.median(r["a_total"] for r in reps_data)
