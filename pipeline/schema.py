@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
+from operator import itemgetter
 from pathlib import Path
 
 import pyarrow as pa
@@ -112,12 +113,16 @@ def rows_table(name: str, rows: list[dict]) -> pa.Table:
     arrow = schema.arrow()
     if not rows:  # no conversion: from_pylist costs a pandas import (pyarrow's check for DataFrames) when nothing else has
         return empty_table(arrow)
-    columns = frozenset(schema.columns)
-    if not all(columns <= r.keys() for r in rows):
-        missing = {c for r in rows for c in schema.columns if c not in r}
-        raise SchemaError(f"{name}: rows lack columns {sorted(missing)}")
+    # Column by column with itemgetter, which also finds a missing column (KeyError): from_pylist
+    # reads each value through a Python-level get, and the check for missing columns was a
+    # second pass; together they cost half of the conversion (measured on the bench corpus).
     try:
-        return pa.Table.from_pylist(rows, schema=arrow)
+        columns = {c: list(map(itemgetter(c), rows)) for c in schema.columns}
+    except KeyError:
+        missing = {c for r in rows for c in schema.columns if c not in r}
+        raise SchemaError(f"{name}: rows lack columns {sorted(missing)}") from None
+    try:
+        return pa.Table.from_pydict(columns, schema=arrow)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise SchemaError(f"{name}: {exc}") from exc
 

@@ -265,3 +265,34 @@ def test_integer_values_must_fit_their_parquet_type(seq: int, fits: bool) -> Non
     else:
         with pytest.raises(SchemaError, match=r"dates\.seq"):
             check_values("dates", rows)
+
+
+_DROP = object()  # a column left out of a row
+
+
+def _footnote_row(**change: object) -> dict:
+    row = {"doc_id": "0123456789abcdef", "part": "answer", "marker": "1", "text": "Zie bijlage.", "page": 2}
+    row.update(change)
+    return {k: v for k, v in row.items() if v is not _DROP}
+
+
+@pytest.mark.parametrize(
+    ("rows", "error"),
+    [
+        ([_footnote_row()], None),
+        ([_footnote_row(), _footnote_row(marker="2", extra="not a column")], None),  # keys beyond the schema are left out
+        ([_footnote_row(), _footnote_row(text=_DROP)], r"footnotes: rows lack columns \['text'\]"),  # a later row lacks one
+        ([_footnote_row(page=_DROP, marker=_DROP)], r"footnotes: rows lack columns \['marker', 'page'\]"),
+        ([_footnote_row(page="twee")], r"^footnotes: "),  # a value of the wrong type
+    ],
+)
+def test_rows_become_the_declared_columns_or_a_schema_error(rows: list[dict], error: str | None) -> None:
+    from pipeline.schema import SchemaError, load, rows_table
+
+    if error is not None:
+        with pytest.raises(SchemaError, match=error):
+            rows_table("footnotes", rows)
+        return
+    table = rows_table("footnotes", rows)
+    assert table.schema == load("footnotes").arrow()
+    assert table.to_pylist() == [{c: r[c] for c in load("footnotes").columns} for r in rows]

@@ -1,4 +1,4 @@
-"""pdfium functions the text stage calls per line, character or page object, with plain addresses.
+"""pdfium functions the text stage calls per line, character, path segment or page object, with plain addresses.
 
 pypdfium2's raw bindings declare typed pointer arguments, and ctypes checks and converts each
 one on every call: for the box of one character that costs as much again as pdfium's work
@@ -36,17 +36,19 @@ class CharBoxes:
 
     def __init__(self, textpage: pdfium_c.FPDF_TEXTPAGE):
         self._tp = address(textpage)
-        self._tight = (ctypes.c_double * 4)()  # left, right, bottom, top
-        base = ctypes.addressof(self._tight)
-        self._tight_args = (base, base + 8, base + 16, base + 24)
+        self._ends = (ctypes.c_double * 8)()  # left, right, bottom, top of two characters
+        base = ctypes.addressof(self._ends)
+        self._first_args = (base, base + 8, base + 16, base + 24)
+        self._last_args = (base + 32, base + 40, base + 48, base + 56)
         self._loose = pdfium_c.FS_RECTF()  # left, top, right, bottom
         self._loose_arg = ctypes.addressof(self._loose)
 
-    def tight(self, i: int) -> tuple[float, float, float, float]:
-        """left, bottom, right, top of character i's glyph (PDF coordinates)."""
-        _char_box(self._tp, i, *self._tight_args)
-        b = self._tight
-        return b[0], b[2], b[1], b[3]
+    def ends(self, first: int, last: int) -> list[float]:
+        """The glyph boxes of a line's first and last characters, as one list: left, right,
+        bottom, top of `first`, then of `last` (one call per line, one buffer read back at once)."""
+        _char_box(self._tp, first, *self._first_args)
+        _char_box(self._tp, last, *self._last_args)
+        return self._ends[:]
 
     def loose(self, i: int) -> tuple[float, float, float, float]:
         """left, top, right, bottom of character i's loose box (PDF coordinates)."""

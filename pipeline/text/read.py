@@ -45,6 +45,7 @@ TURNED = 0.35
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
 LINE = re.compile(r"[^\S\r\n]*([^\r\n]*\S)")  # a line of the text; group 1 without its outer blanks
 SUPERSCRIPT_CANDIDATE = re.compile(r"(?<=[^\s\d€$(/.,:-])(\d{1,3})(?=[\s.,;:!?)]|$)")
+DIGIT = re.compile(r"\d")  # what every superscript candidate holds
 
 
 PdfSource = Path | bytes  # a path, or the bytes of the file read once (see pipeline.batch.inputs.snapshot)
@@ -161,20 +162,21 @@ def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float, turned: bool
     supers: list[tuple[int, int, int, str]] = []
     # Raw calls into one reused box: the helper's per-call allocations cost more than pdfium.
     raw_tp = tp.raw
-    charbox = CharBoxes(raw_tp).tight  # left, bottom, right, top
+    ends = CharBoxes(raw_tp).ends  # per line: left, right, bottom, top of its first and last character
 
     font_size = calls.font_size
     tp_handle = calls.address(raw_tp)
+    find_supers, has_digit = SUPERSCRIPT_CANDIDATE.finditer, DIGIT.search
     for m in LINE.finditer(text):
         stripped = m.group(1)
-        first, last = m.start(1), m.end(1) - 1
-        l0, b0, r0, t0 = charbox(first)
-        l1, b1, r1, t1 = charbox(last)
-        spans.append((first, last + 1, height - max(t0, t1), height - min(b0, b1)))
+        first, end = m.span(1)
+        l0, r0, b0, t0, l1, r1, b1, t1 = ends(first, end - 1)
+        spans.append((first, end, height - (t0 if t0 > t1 else t1), height - (b0 if b0 < b1 else b1)))
         size = font_size(tp_handle, first)
-        for sm in SUPERSCRIPT_CANDIDATE.finditer(stripped):
-            if font_size(tp_handle, first + sm.start(1)) < 0.8 * size:
-                supers.append((len(lines), sm.start(1), sm.end(1), sm.group(1)))
+        if has_digit(stripped):  # most lines hold no figure: the candidate pattern is not run on them
+            for sm in find_supers(stripped):
+                if font_size(tp_handle, first + sm.start(1)) < 0.8 * size:
+                    supers.append((len(lines), sm.start(1), sm.end(1), sm.group(1)))
         lines.append(Line(stripped, number, height - t0, height - t1, height - b0, l0, r1, size))
     return lines, supers, layer
 
