@@ -179,7 +179,12 @@ document.body.setAttribute("data-overlaps", JSON.stringify(found));
 def samples_processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample PDFs of raw/: a small corpus, few bins per chart (where labels once overlapped)."""
     out = tmp_path_factory.mktemp("samples") / "processed"
-    extract(ROOT / "raw", out, options=RunOptions(workers=2))
+    # In this process: by the time a test asks for it, the README tests have read tables
+    # with pandas, polars and DuckDB here, and workers forked from this process then died
+    # (SIGSEGV, "error return without exception set") when this module ran alone. A process
+    # with those libraries' thread pools running is no safe place to fork from; `schv
+    # extract` forks from a driver that has run none of them (the batch tests fork from one).
+    extract(ROOT / "raw", out, options=RunOptions(in_process=True))
     return out
 
 
