@@ -87,17 +87,20 @@ class Grid:
     rows: list[list[Box | None]]
 
 
-IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f as PDF writes them
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-def _compose(inner: tuple, outer: tuple) -> tuple[float, float, float, float, float, float]:
+def compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix of an object drawn with `inner` inside a form drawn with `outer`."""
     a, b, c, d, e, f = inner
     A, B, C, D, E, F = outer
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def rules(page: pdfium_c.FPDF_PAGE, height: float) -> tuple[list[Rule], list[Rule]]:
-    """Horizontal and vertical segments of every path on the page, in points from the page top.
+def rules(paths: list[tuple[int, Matrix]], height: float) -> tuple[list[Rule], list[Rule]]:
+    """Horizontal and vertical segments of the page's paths (objects with their page matrices,
+    as the text stage's walk over the page collects them), in points from the page top.
 
     Through pdfium_calls' plain-address bindings: a table page's paths hold hundreds of
     segments, each asked for its point, kind and closing flag.
@@ -107,12 +110,8 @@ def rules(page: pdfium_c.FPDF_PAGE, height: float) -> tuple[list[Rule], list[Rul
     point = (ctypes.c_float * 2)()
     px = ctypes.addressof(point)
     py = px + ctypes.sizeof(ctypes.c_float)
-    m = pdfium_c.FS_MATRIX()
-    m_ref = ctypes.addressof(m)
     get_seg, get_point, seg_type, seg_close = calls.path_segment, calls.segment_point, calls.segment_type, calls.segment_close
-    get_type, get_matrix = calls.object_type, calls.object_matrix
     lineto, moveto = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_MOVETO
-    path_t, form_t = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 
     def add(x0: float, y0: float, x1: float, y1: float) -> None:
         if abs(y0 - y1) < FLAT:
@@ -121,12 +120,7 @@ def rules(page: pdfium_c.FPDF_PAGE, height: float) -> tuple[list[Rule], list[Rul
         elif abs(x0 - x1) < FLAT and abs(y1 - y0) >= PREFILTER:
             v.append(Rule(x0, height - max(y0, y1), height - min(y0, y1)))
 
-    def matrix(obj: int, outer: tuple | None) -> tuple:
-        own = (m.a, m.b, m.c, m.d, m.e, m.f) if get_matrix(obj, m_ref) else IDENTITY
-        return own if outer is None else _compose(own, outer)
-
-    def path(obj: int, mat: tuple) -> None:
-        a, b, c, d, e, f = mat
+    for obj, (a, b, c, d, e, f) in paths:
         start = prev = None
         for j in range(calls.count_segments(obj)):
             seg = get_seg(obj, j)
@@ -142,18 +136,6 @@ def rules(page: pdfium_c.FPDF_PAGE, height: float) -> tuple[list[Rule], list[Rul
             if seg_close(seg) and start is not None:
                 add(*pt, *start)
                 prev = start
-
-    def walk(objects: list[int], mat: tuple | None) -> None:
-        for obj in objects:
-            kind = get_type(obj)
-            if kind == path_t:
-                path(obj, matrix(obj, mat))
-            elif kind == form_t:
-                inner = matrix(obj, mat)
-                walk([calls.form_object(obj, k) for k in range(calls.form_count(obj))], inner)
-
-    handle = calls.address(page)
-    walk([calls.page_object(handle, i) for i in range(calls.count_objects(handle))], None)
     return h, v
 
 
@@ -417,10 +399,10 @@ def _lines(chars: list[Char]) -> str:
 
 
 def find_tables(
-    page: pdfium_c.FPDF_PAGE, textpage: pdfium_c.FPDF_TEXTPAGE, layer: TextLayer, height: float
+    paths: list[tuple[int, Matrix]], textpage: pdfium_c.FPDF_TEXTPAGE, layer: TextLayer, height: float
 ) -> list[tuple[Box, list[list[str | None]]]]:
-    """Every ruling-line table of an open page: its box and its rows of cell text."""
-    found = grids(*rules(page, height))
+    """Every ruling-line table of an open page, from its paths (see rules): its box and its rows of cell text."""
+    found = grids(*rules(paths, height))
     if not found:
         return []
     chars = table_chars(textpage, layer, [g.bbox for g in found], height)

@@ -29,7 +29,7 @@ from pipeline.text.cleanup import clean_line, join_lines
 from pipeline.text.columns import in_reading_order
 from pipeline.text.filekind import describe
 from pipeline.text.furniture import strip_furniture
-from pipeline.text.grid import TextLayer, find_tables
+from pipeline.text.grid import IDENTITY, Matrix, TextLayer, compose, find_tables
 from pipeline.text.ocr import OcrUnavailable, ocr_lines
 from pipeline.text.page import Footnote, FoundTable, Line, Page
 from pipeline.text.pdfium_calls import CharBoxes
@@ -113,38 +113,41 @@ def _blank_turned(raw_tp: pdfium_c.FPDF_TEXTPAGE, text: str) -> str:
     return "".join("\n" if turned(i) else c for i, c in enumerate(text))
 
 
-def _drawing(page: pdfium_c.FPDF_PAGE) -> tuple[int, bool]:
-    """How many path objects the page draws, and whether any text object is drawn at an angle.
+def _drawing(page: pdfium_c.FPDF_PAGE) -> tuple[list[tuple[int, Matrix]], bool]:
+    """The page's path objects with their page matrices (the rules of its tables, grid.rules),
+    and whether any text object is drawn at an angle.
 
-    One walk over the page's objects, into forms (a stamp is often a form laid over the
-    page) with their matrices: a text object's matrix turns all its characters, so the
-    costly per-character angles are asked only where one is turned. The calls go through
+    One walk over the page's objects, into forms (a stamp or a table is often a form laid
+    over the page) with their matrices: a text object's matrix turns all its characters, so
+    the costly per-character angles are asked only where one is turned. The calls go through
     pdfium_calls' plain-address bindings: a page holds dozens of text objects.
     """
-    paths = 0
+    paths: list[tuple[int, Matrix]] = []
     turned = False
     m = pdfium_c.FS_MATRIX()
     ref = ctypes.addressof(m)
     get_type, get_matrix = calls.object_type, calls.object_matrix
     path_t, text_t, form_t = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
 
-    def walk(objects: list[int], outer: tuple[float, float, float, float]) -> None:
-        nonlocal paths, turned
+    def matrix(obj: int, outer: Matrix | None) -> Matrix:
+        own = (m.a, m.b, m.c, m.d, m.e, m.f) if get_matrix(obj, ref) else IDENTITY
+        return own if outer is None else compose(own, outer)
+
+    def walk(objects: list[int], outer: Matrix | None) -> None:
+        nonlocal turned
         for obj in objects:
             kind = get_type(obj)
             if kind == path_t:
-                paths += 1
+                paths.append((obj, matrix(obj, outer)))
             elif kind == text_t:
                 if not turned and get_matrix(obj, ref):
-                    a, b, c, d = outer
-                    turned = abs(math.atan2(m.a * b + m.b * d, m.a * a + m.b * c)) > TURNED
-            elif kind == form_t and get_matrix(obj, ref):
-                a, b, c, d = outer
-                inner = (m.a * a + m.b * c, m.a * b + m.b * d, m.c * a + m.d * c, m.c * b + m.d * d)
-                walk([calls.form_object(obj, k) for k in range(calls.form_count(obj))], inner)
+                    a, b = (m.a, m.b) if outer is None else compose((m.a, m.b, m.c, m.d, 0.0, 0.0), outer)[:2]
+                    turned = abs(math.atan2(b, a)) > TURNED
+            elif kind == form_t:
+                walk([calls.form_object(obj, k) for k in range(calls.form_count(obj))], matrix(obj, outer))
 
     handle = calls.address(page)
-    walk([calls.page_object(handle, i) for i in range(calls.count_objects(handle))], (1.0, 0.0, 0.0, 1.0))
+    walk([calls.page_object(handle, i) for i in range(calls.count_objects(handle))], None)
     return paths, turned
 
 
@@ -199,9 +202,9 @@ def read_pages(source: PdfSource) -> list[Page]:
             tp = page.get_textpage()
             paths, turned = _drawing(page.raw)
             lines, supers, layer = _page_lines(tp, i + 1, height, turned)
-            ruling = paths >= RULING_PATHS
+            ruling = len(paths) >= RULING_PATHS
             t_tab = time.process_time()
-            tables = read_tables(page, tp, layer, height) if ruling else []
+            tables = read_tables(paths, tp, layer, height) if ruling else []
             t_tab = time.process_time() - t_tab
             tp.close()
             lines, supers = in_reading_order(lines, supers, width)  # two columns: left, then right
@@ -261,13 +264,14 @@ def _ocr_page(page: pdfium.PdfPage, number: int) -> tuple[list[Line], list, str]
     return lines, [], ("ocr" if lines else "empty")
 
 
-def read_tables(page: pdfium.PdfPage, tp: pdfium.PdfTextPage, layer: TextLayer, height: float) -> list[FoundTable]:
-    """The ruling-line tables of an open page (see grid.py), in the coordinates of its lines.
+def read_tables(paths: list[tuple[int, Matrix]], tp: pdfium.PdfTextPage, layer: TextLayer, height: float) -> list[FoundTable]:
+    """The ruling-line tables of an open page (see grid.py), from its paths (_drawing), in the
+    coordinates of its lines.
 
     Asked only on pages whose drawing has ruling lines; a page read with /Rotate set to 0 has
     its rules and characters in the same upright space as its lines.
     """
-    return [FoundTable(bbox=bbox, rows=rows) for bbox, rows in find_tables(page.raw, tp.raw, layer, height)]
+    return [FoundTable(bbox=bbox, rows=rows) for bbox, rows in find_tables(paths, tp.raw, layer, height)]
 
 
 def split_footnotes(page: Page) -> None:
