@@ -1,7 +1,8 @@
 """Table schemas, read from `schemas/*.json`: the one place that says what each column is.
 
-The files are Frictionless Table Schemas with one extra key per field, `arrow`, giving
-the exact Parquet type (decimals and lists need more than Frictionless types say).
+The files are Frictionless Table Schemas with two extra keys per field: `arrow`, giving
+the exact Parquet type (decimals and lists need more than Frictionless types say), and
+`statistics`, false for prose columns whose Parquet min/max statistics nobody filters by.
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ class TableSchema:
     @cached_property
     def required(self) -> list[str]:
         return [f["name"] for f in self.fields if f.get("constraints", {}).get("required")]
+
+    @cached_property
+    def with_statistics(self) -> list[str]:
+        """The Parquet columns whose parts keep min/max statistics: all but the prose ones
+        ("statistics": false), whose extremes are kilobytes of text no reader filters by.
+        A list's statistics are its elements' ("numbers.list.element", as Parquet names them)."""
+        return [f"{f['name']}.list.element" if f["arrow"].startswith("list<") else f["name"] for f in self.fields if f.get("statistics", True)]
 
     @cached_property
     def _arrow(self) -> pa.Schema:

@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.commit import parts
 from pipeline.commit.parts import NextGeneration, current, part_keys, read_table, schemas_match
-from pipeline.schema import duplicate_key
+from pipeline.schema import TABLE_ORDER, duplicate_key
 from pipeline.tools.bench_archive import fabricate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -227,3 +227,50 @@ def test_small_parts_are_snappy_large_ones_zstd(rows: int, codec: str) -> None:
     meta = pq.ParquetFile(io.BytesIO(parts.part_bytes(table))).metadata
     assert {meta.row_group(0).column(c).compression for c in range(meta.num_columns)} == {codec}
     assert pq.read_table(io.BytesIO(parts.part_bytes(table))).equals(table)
+
+
+# The prose columns, whose parts keep no min/max statistics ("statistics": false in schemas/);
+# every other column, list elements included, keeps them.
+PROSE_COLUMNS = {
+    "documents": {"minister_title", "title", "question_text", "answer_text"},
+    "items": {"text"},
+    "footnotes": {"text"},
+    "answer_tables": {"caption", "sentence"},
+    "errors": {"message"},
+}
+
+
+def _one_row(field: pa.Field) -> object:
+    import datetime as dt
+    from decimal import Decimal
+
+    t = field.type
+    if pa.types.is_list(t):
+        return [_one_row(pa.field("element", t.value_type))]
+    if pa.types.is_string(t):
+        return "Antwoord van de minister op vraag nr. 303 van 13 februari 2023." * 40
+    if pa.types.is_boolean(t):
+        return True
+    if pa.types.is_date(t):
+        return dt.date(2023, 2, 13)
+    if pa.types.is_decimal(t):
+        return Decimal("4387215.43")
+    if pa.types.is_floating(t):
+        return 12.5
+    return 7
+
+
+@pytest.mark.parametrize("name", TABLE_ORDER)
+def test_prose_columns_keep_no_statistics(name: str) -> None:
+    import io
+
+    import pyarrow.parquet as pq
+
+    from pipeline.schema import load
+
+    arrow = load(name).arrow()
+    table = pa.table({f.name: [_one_row(f)] for f in arrow}, schema=arrow)
+    row_group = pq.ParquetFile(io.BytesIO(parts.part_bytes(table, name))).metadata.row_group(0)
+    kept = {row_group.column(i).path_in_schema.split(".")[0]: row_group.column(i).is_stats_set for i in range(row_group.num_columns)}
+    assert kept == {f.name: f.name not in PROSE_COLUMNS.get(name, set()) for f in arrow}
+    assert pq.read_table(io.BytesIO(parts.part_bytes(table, name))).equals(table)  # values as they were

@@ -197,12 +197,17 @@ def schemas_match(gen: Generation) -> bool:
 ZSTD_FROM_ROWS = 2048
 
 
-def part_bytes(table: pa.Table) -> bytes:
-    """Deterministic Parquet bytes (fixed row order, no timestamps): same rows, same bytes."""
+def part_bytes(table: pa.Table, name: str | None = None) -> bytes:
+    """Deterministic Parquet bytes (fixed row order, no timestamps): same rows, same bytes.
+
+    A part of table `name` keeps min/max statistics for the columns its schema lets keep
+    them (TableSchema.with_statistics); without a name, for every column.
+    """
     sink = pa.BufferOutputStream()
     table = table.combine_chunks()  # the same rows give the same pages, however they were put together
     codec = "zstd" if table.num_rows >= ZSTD_FROM_ROWS else "snappy"
-    pq.write_table(table, sink, compression=codec, store_schema=True, write_statistics=True)
+    statistics = load(name).with_statistics if name is not None else True
+    pq.write_table(table, sink, compression=codec, store_schema=True, write_statistics=statistics)
     return sink.getvalue().to_pybytes()
 
 
@@ -270,7 +275,7 @@ class NextGeneration:
         self.parts[name].pop(key, None)
 
     def _write(self, name: str, key: str, table: pa.Table) -> dict:
-        data = part_bytes(table)
+        data = part_bytes(table, name)
         file = f"{load(name).name}/{key}.{hashlib.sha256(data).hexdigest()[:16]}.parquet"
         was = self.base.parts(name).get(key) if self.base is not None else None
         if was is None or was["file"] != file:  # the same bytes as the part it replaces: linked, not written again
