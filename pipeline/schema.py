@@ -67,7 +67,8 @@ class TableSchema:
         """The Parquet columns whose parts keep min/max statistics: all but the prose ones
         ("statistics": false), whose extremes are kilobytes of text no reader filters by.
         A list's statistics are its elements' ("numbers.list.element", as Parquet names them)."""
-        return [f"{f['name']}.list.element" if f["arrow"].startswith("list<") else f["name"] for f in self.fields if f.get("statistics", True)]
+        kept = [arrow for arrow, f in zip(self._arrow, self.fields, strict=True) if f.get("statistics", True)]
+        return [f"{a.name}.list.element" if pa.types.is_list(a.type) else a.name for a in kept]
 
     @cached_property
     def _arrow(self) -> pa.Schema:
