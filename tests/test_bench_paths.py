@@ -6,13 +6,14 @@ against git's own ignore rules.
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from pipeline.tools import bench_archive
+from pipeline.tools import bench, bench_archive
 from pipeline.tools.bench import DEFAULT_CORPUS, DEFAULT_RESULTS, ROOT, parse_args
 
 
@@ -51,3 +52,10 @@ def test_bench_outputs_are_ignored_and_untracked(path: Path) -> None:
     rel = path.relative_to(ROOT).as_posix()
     assert _git("check-ignore", "-q", "--no-index", rel).returncode == 0, f"{rel} is not git-ignored"
     assert _git("ls-files", "--", rel).stdout == "", f"{rel} is tracked"
+
+
+def test_machine_ceiling_runs_in_one_process_and_in_a_pool() -> None:
+    files = sorted((ROOT / "raw").glob("*.pdf"))[:4]
+    assert files, "raw/ ships sample PDFs"
+    ceiling = bench.machine_ceiling(files, 2)  # a ratio of wall times: its value is the machine's, not asserted
+    assert math.isfinite(ceiling) and ceiling > 0

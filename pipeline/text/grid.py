@@ -8,10 +8,9 @@ character boxes (font ascent and descent, advance width: the boxes pdfminer give
 only for the text lines that lie in a table.
 
 The grid builder follows pdfplumber's `lines` strategy step by step, with its default
-tolerances (snap and join 3 pt, edges of 3 pt or more, intersections within 3 pt), and its
-cell text follows `Table.extract()` (a character belongs to the cell holding its centre;
-lines clustered by top within 3 pt, words split at blanks and at gaps over 3 pt; lines
-joined by "\\n", a spanned slot None). It is written here rather than calling
+tolerances (snap and join 3 pt, edges of 3 pt or more, intersections within 3 pt); the cell
+text (pipeline.text.cell_text) follows `Table.extract()`. A page whose every rule crosses
+every other, most table pages, skips the search for cells (see _full_grid). It is written here rather than calling
 `pdfplumber.table`'s functions on edge dicts because those are quadratic in pure Python
 (`intersections_to_cells` scans every later point and rebuilds edge sets per test, the text
 step scans every character per row): measured on the bench corpus's table pages they cost
@@ -24,29 +23,24 @@ from __future__ import annotations
 
 import bisect
 import ctypes
-import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter
+from itertools import pairwise
+from operator import attrgetter
 
 import pypdfium2.raw as pdfium_c
 
 from pipeline.text import pdfium_calls as calls
-from pipeline.text.pdfium_calls import CharBoxes
+from pipeline.text.cell_text import cell_rows, table_chars
 
 SNAP = 3.0  # edges this close on the other axis are one rule (pdfplumber snap_tolerance)
 JOIN = 3.0  # collinear pieces with gaps up to this are one rule (join_tolerance)
 MIN_EDGE = 3.0  # shorter rules are no table border (edge_min_length)
 PREFILTER = 1.0  # shorter pieces are dropped before merging (edge_min_length_prefilter)
 CROSS = 3.0  # a vertical and a horizontal rule meet when this close (intersection_tolerance)
-X_TOL = 3.0  # a gap wider than this between characters splits words (x_tolerance)
-Y_TOL = 3.0  # characters whose tops differ more than this are on different lines (y_tolerance)
 FLAT = 0.01  # a segment turned by less than this (points) is horizontal or vertical
-MARGIN = 2.0  # a text line within this of a table's box is looked at character by character
-LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the page top
 # Sort and cluster keys, called per rule or character: attrgetter and itemgetter run in C.
-_POS, _POS_LO, _TOP, _X0, _FIRST = attrgetter("pos"), attrgetter("pos", "lo"), attrgetter("top"), attrgetter("x0"), itemgetter(0)
+_POS, _POS_LO = attrgetter("pos"), attrgetter("pos", "lo")
 
 
 @dataclass(slots=True)
@@ -56,16 +50,6 @@ class Rule:
     pos: float
     lo: float
     hi: float
-
-
-@dataclass(slots=True)
-class Char:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    turn: float = 0.0  # radians counter-clockwise for text drawn at an angle, 0 for upright text
 
 
 @dataclass(slots=True)
@@ -171,6 +155,9 @@ def merge(edges: list[Rule]) -> list[Rule]:
 def grids(h_rules: list[Rule], v_rules: list[Rule]) -> list[Grid]:
     """Tables (groups of cells sharing corners), top to bottom, as pdfplumber's cells_to_tables."""
     h, v = merge(h_rules), merge(v_rules)
+    full = _full_grid(h, v)
+    if full is not None:
+        return full
     # Intersections: each point with the rules through it (indices).
     through_v: dict[tuple[float, float], set[int]] = {}
     through_h: dict[tuple[float, float], set[int]] = {}
@@ -217,6 +204,28 @@ def grids(h_rules: list[Rule], v_rules: list[Rule]) -> list[Grid]:
     return [_grid(group) for group in _tables(cells)]
 
 
+def _full_grid(h: list[Rule], v: list[Rule]) -> list[Grid] | None:
+    """The one table of a page whose every rule crosses every other (one rule per position):
+    the general search below finds every cell between neighbouring rules, and so does this,
+    without it. Most table pages are such a grid (a table without merged cells); for any
+    other page None."""
+    if len(h) < 2 or len(v) < 2:
+        return None
+    h_pos, v_pos = [r.pos for r in h], [r.pos for r in v]
+    if len(set(h_pos)) < len(h) or len(set(v_pos)) < len(v):
+        return None
+    left, right, top, bottom = v_pos[0], v_pos[-1], h_pos[0], h_pos[-1]
+    if not all(r.lo - CROSS <= left and right <= r.hi + CROSS for r in h):
+        return None
+    if not all(r.lo - CROSS <= top and bottom <= r.hi + CROSS for r in v):
+        return None
+    if len(h) == 2 and len(v) == 2:  # a single cell is no table
+        return []
+    columns = list(pairwise(v_pos))
+    rows: list[list[Box | None]] = [[(x0, y0, x1, y1) for x0, x1 in columns] for y0, y1 in pairwise(h_pos)]
+    return [Grid(bbox=(left, top, right, bottom), rows=rows)]
+
+
 def _tables(cells: list[Box]) -> list[list[Box]]:
     """Cells joined by shared corners into tables; single cells are no table."""
     parent = list(range(len(cells)))
@@ -249,153 +258,6 @@ def _grid(cells: list[Box]) -> Grid:
     rows = [[slots.get(x) for x in xs] for _, slots in sorted(by_top.items())]
     bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
     return Grid(bbox=bbox, rows=rows)
-
-
-def table_chars(textpage: pdfium_c.FPDF_TEXTPAGE, layer: TextLayer, boxes: list[Box], height: float) -> list[Char]:
-    """Characters of the pdfium lines that reach into a table box, with their loose boxes.
-
-    Only the lines in a table pay for a box per character. A space pdfium generated (no glyph:
-    a zero-width box on its own baseline) is put where the word before it ends, so it splits
-    words as a drawn space does. Characters the running text dropped as turned (text drawn at
-    an angle) are kept here, marked, and read along their own direction (see cell_text).
-    """
-    loose = CharBoxes(textpage).loose
-    raw, shown = layer.raw, layer.shown
-    out: list[Char] = []
-    ranges = [range(start, end) for start, end, top, bottom in layer.spans if any(top <= b[3] + MARGIN and bottom >= b[1] - MARGIN for b in boxes)]
-    if raw != shown:  # turned characters are in no line of the running text
-        ranges.append([i for i, c in enumerate(shown) if c == "\n" and raw[i] not in "\r\n"])
-    for indices in ranges:
-        for i in indices:
-            ch = raw[i]
-            if ch in "\r\n":
-                continue
-            left, top, right, bottom = loose(i)
-            if left == right and ch.isspace():
-                if out:
-                    p = out[-1]
-                    out.append(Char(ch, p.x1, p.top, p.x1, p.bottom, p.turn))
-                continue
-            turn = 0.0
-            if shown[i] == "\n":
-                turn = 2 * math.pi - pdfium_c.FPDFText_GetCharAngle(textpage, i)  # pdfium counts clockwise
-            out.append(Char(ch, left, height - top, right, height - bottom, turn))
-    return out
-
-
-def cell_rows(grid: Grid, chars: list[Char]) -> list[list[str | None]]:
-    """Each cell's text as pdfplumber's Table.extract() gives it."""
-    xs = sorted({c[0] for r in grid.rows for c in r if c})
-    tops = sorted({c[1] for r in grid.rows for c in r if c})
-    slot: dict[tuple[int, int], Box] = {}
-    for r in grid.rows:
-        for c in r:
-            if c is None:
-                continue
-            for ri in range(bisect.bisect_left(tops, c[1]), bisect.bisect_left(tops, c[3])):
-                for ki in range(bisect.bisect_left(xs, c[0]), bisect.bisect_left(xs, c[2])):
-                    slot[(ri, ki)] = c
-    inside: dict[Box, list[Char]] = {}
-    x0, top, x1, bottom = grid.bbox
-    inf = math.inf
-    # The slot of the character before (its x and y intervals between grid lines) and its
-    # cell: the characters of a word mostly share it, and skip both searches.
-    s_x0 = s_x1 = s_y0 = s_y1 = math.nan
-    cell = None
-    for ch in chars:
-        cx = (ch.x0 + ch.x1) / 2
-        cy = (ch.top + ch.bottom) / 2
-        if not (x0 <= cx < x1 and top <= cy < bottom):
-            continue
-        if not (s_x0 <= cx < s_x1 and s_y0 <= cy < s_y1):
-            ri, ki = bisect.bisect_right(tops, cy) - 1, bisect.bisect_right(xs, cx) - 1
-            s_y0, s_y1 = tops[ri], tops[ri + 1] if ri + 1 < len(tops) else inf
-            s_x0, s_x1 = xs[ki], xs[ki + 1] if ki + 1 < len(xs) else inf
-            cell = slot.get((ri, ki))
-        if cell is not None and cell[0] <= cx < cell[2] and cell[1] <= cy < cell[3]:
-            inside.setdefault(cell, []).append(ch)
-    return [[None if c is None else cell_text(inside.get(c, [])) for c in r] for r in grid.rows]
-
-
-def _clusters(values: list[float]) -> dict[float, int]:
-    """pdfplumber's cluster_list: distinct sorted values, a new cluster after a step over Y_TOL."""
-    out: dict[float, int] = {}
-    k, last = -1, None
-    for val in sorted(set(values)):
-        if last is None or val > last + Y_TOL:
-            k += 1
-        out[val] = k
-        last = val
-    return out
-
-
-def cell_text(chars: list[Char]) -> str:
-    """A cell's text: its upright lines, then its turned ones (read along their own direction).
-
-    pdfplumber reads text turned by 90 degrees from top to bottom, so a figure written upwards
-    comes out reversed ("021.888.21" for "12.888.120"); here it is turned back first.
-    """
-    upright = [c for c in chars if not c.turn]
-    turned = [c for c in chars if c.turn]
-    parts = [_lines(upright)] if upright else []
-    if turned:
-        parts.append(_lines(_unturned(turned)))
-    return "\n".join(p for p in parts if p)
-
-
-def _unturned(chars: list[Char]) -> list[Char]:
-    """Turned characters in their own frame: x along the writing, top across it (lines down)."""
-    theta = chars[0].turn
-    dx, dy = math.cos(theta), -math.sin(theta)  # the writing direction, in page-top coordinates
-    nx, ny = math.sin(theta), math.cos(theta)  # the direction of the next line
-    out = []
-    for c in chars:
-        xs = [c.x0 * dx + y * dy for y in (c.top, c.bottom)] + [c.x1 * dx + y * dy for y in (c.top, c.bottom)]
-        ys = [c.x0 * nx + y * ny for y in (c.top, c.bottom)] + [c.x1 * nx + y * ny for y in (c.top, c.bottom)]
-        out.append(Char(c.text, min(xs), min(ys), max(xs), max(ys)))
-    return out
-
-
-def _by_line(items: list, top: Callable) -> list[list]:
-    """Items in lines: pdfplumber's cluster_objects by top (Y_TOL), lines top to bottom, order kept."""
-    tops = list(map(top, items))
-    if max(tops) - min(tops) <= Y_TOL:  # the common cell: one line
-        return [items]
-    line_of = _clusters(tops)
-    lines: dict[int, list] = {}
-    for it, t in zip(items, tops, strict=True):
-        lines.setdefault(line_of[t], []).append(it)
-    return [lines[k] for k in sorted(lines)]
-
-
-def _lines(chars: list[Char]) -> str:
-    """Lines of words: chars clustered by top, sorted by x, split at blanks and gaps (pdfplumber's words)."""
-    if not chars:
-        return ""
-    words: list[tuple[float, str]] = []  # (top, text)
-    for line in _by_line(chars, _TOP):
-        line.sort(key=_X0)
-        word: list[str] = []
-        w_top = prev = None
-        for ch in line:
-            if ch.text.isspace():
-                if word:
-                    words.append((w_top, "".join(word)))
-                word, prev = [], None
-                continue
-            if prev is not None and (ch.x0 < prev.x0 or ch.x0 > prev.x1 + X_TOL or abs(ch.top - prev.top) > Y_TOL):
-                words.append((w_top, "".join(word)))
-                word = []
-            if not word or ch.top < w_top:
-                w_top = ch.top if not word else min(w_top, ch.top)
-            word.append(LIGATURES.get(ch.text, ch.text))
-            prev = ch
-        if word:
-            words.append((w_top, "".join(word)))
-    if not words:
-        return ""
-    text = "\n".join(" ".join(w[1] for w in line) for line in _by_line(words, _FIRST))
-    return text.replace("\ufffe", "-")
 
 
 def find_tables(

@@ -11,6 +11,8 @@ here with `void *` arguments (`_bound`), the boxes into buffers made once per pa
 from __future__ import annotations
 
 import ctypes
+from collections import deque
+from itertools import repeat
 
 import pypdfium2.raw as pdfium_c
 
@@ -32,7 +34,7 @@ _loose_box = _bound("FPDFText_GetLooseCharBox", ctypes.c_int, _VOIDP, ctypes.c_i
 
 
 class CharBoxes:
-    """Tight (glyph) and loose (font ascent to descent, advance width) boxes of one text page."""
+    """Glyph boxes of one text page's characters."""
 
     def __init__(self, textpage: pdfium_c.FPDF_TEXTPAGE):
         self._tp = address(textpage)
@@ -40,8 +42,6 @@ class CharBoxes:
         base = ctypes.addressof(self._ends)
         self._first_args = (base, base + 8, base + 16, base + 24)
         self._last_args = (base + 32, base + 40, base + 48, base + 56)
-        self._loose = pdfium_c.FS_RECTF()  # left, top, right, bottom
-        self._loose_arg = ctypes.addressof(self._loose)
 
     def ends(self, first: int, last: int) -> list[float]:
         """The glyph boxes of a line's first and last characters, as one list: left, right,
@@ -50,11 +50,17 @@ class CharBoxes:
         _char_box(self._tp, last, *self._last_args)
         return self._ends[:]
 
-    def loose(self, i: int) -> tuple[float, float, float, float]:
-        """left, top, right, bottom of character i's loose box (PDF coordinates)."""
-        _loose_box(self._tp, i, self._loose_arg)
-        r = self._loose
-        return r.left, r.top, r.right, r.bottom
+
+def loose_boxes(textpage: pdfium_c.FPDF_TEXTPAGE, indices: list[int]) -> list[float]:
+    """left, top, right, bottom of each listed character's loose box (font ascent to descent,
+    advance width: the boxes pdfminer gives), in PDF coordinates, as one flat list: the calls
+    fill one buffer (map runs the loop in C) that is read back at once."""
+    n = len(indices)
+    buffer = (ctypes.c_float * (4 * n))()
+    base = ctypes.addressof(buffer)
+    size = ctypes.sizeof(pdfium_c.FS_RECTF)
+    deque(map(_loose_box, repeat(address(textpage), n), indices, range(base, base + size * n, size)), maxlen=0)
+    return buffer[:]
 
 
 # The page-object walk asks these for every object of every page (a page holds dozens of text

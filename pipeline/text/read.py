@@ -44,8 +44,11 @@ TURNED = 0.35
 
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
 LINE = re.compile(r"[^\S\r\n]*([^\r\n]*\S)")  # a line of the text; group 1 without its outer blanks
-SUPERSCRIPT_CANDIDATE = re.compile(r"(?<=[^\s\d€$(/.,:-])(\d{1,3})(?=[\s.,;:!?)]|$)")
-DIGIT = re.compile(r"\d")  # what every superscript candidate holds
+# A footnote marker's place: 1-3 digits right after a letter (not after a blank, digit,
+# currency sign, bracket or punctuation), before a blank, punctuation or the line's end. The
+# look back sits after the first digit so that the pattern starts with a digit, which re
+# skips to (most lines hold none): twice as fast as starting with the look back.
+SUPERSCRIPT_CANDIDATE = re.compile(r"(\d(?<=[^\s\d€$(/.,:-]\d)\d{0,2})(?=[\s.,;:!?)]|$)")
 
 
 PdfSource = Path | bytes  # a path, or the bytes of the file read once (see pipeline.batch.inputs.snapshot)
@@ -169,17 +172,16 @@ def _page_lines(tp: pdfium.PdfTextPage, number: int, height: float, turned: bool
 
     font_size = calls.font_size
     tp_handle = calls.address(raw_tp)
-    find_supers, has_digit = SUPERSCRIPT_CANDIDATE.finditer, DIGIT.search
+    find_supers = SUPERSCRIPT_CANDIDATE.finditer
     for m in LINE.finditer(text):
         stripped = m.group(1)
         first, end = m.span(1)
         l0, r0, b0, t0, l1, r1, b1, t1 = ends(first, end - 1)
         spans.append((first, end, height - (t0 if t0 > t1 else t1), height - (b0 if b0 < b1 else b1)))
         size = font_size(tp_handle, first)
-        if has_digit(stripped):  # most lines hold no figure: the candidate pattern is not run on them
-            for sm in find_supers(stripped):
-                if font_size(tp_handle, first + sm.start(1)) < 0.8 * size:
-                    supers.append((len(lines), sm.start(1), sm.end(1), sm.group(1)))
+        for sm in find_supers(stripped):
+            if font_size(tp_handle, first + sm.start(1)) < 0.8 * size:
+                supers.append((len(lines), sm.start(1), sm.end(1), sm.group(1)))
         lines.append(Line(stripped, number, height - t0, height - t1, height - b0, l0, r1, size))
     return lines, supers, layer
 
