@@ -10,6 +10,8 @@ tests/test_grid.py compares whole tables with pdfplumber's on every PDF we hold.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -71,13 +73,16 @@ GRID_CASES = [
     ("a character across a rule goes by its centre", TWO_BY_TWO, [("x", 44.0, 5.0, 57.0, 15.0)], [["", "x"], ["", ""]]),
     ("a spanning cell takes both slots' text", SPANNED, run("Totaal", x=10.0, top=5.0) + run("2024", x=60.0, top=5.0) + run("9", x=60.0, top=30.0),
      [["Totaal 2024", None], ["", "9"]]),
-    ("text outside the table is no cell's", TWO_BY_TWO, run("noot", x=10.0, top=60.0), [["", ""], ["", ""]]),
+    ("text outside the table is no cell's", TWO_BY_TWO, run("noot", x=10.0, top=60.0) + run("x", x=101.0, top=5.0), [["", ""], ["", ""]]),
+    ("the last row and column end at the table's edge", TWO_BY_TWO, run("4", x=90.0, top=36.0) + run("y", x=99.0, top=36.0), [["", ""], ["", "4"]]),
 ]
 
 
 @pytest.mark.parametrize(("name", "table", "spec", "want"), GRID_CASES, ids=[c[0] for c in GRID_CASES])
 def test_cells_of_a_grid(name: str, table: Grid, spec: list, want: list) -> None:
     assert cell_rows(table, chars_of(spec)) == want
+    if None not in (c for r in table.rows for c in r):  # a full grid's shortcut gives the same
+        assert cell_rows(replace(table, full=True), chars_of(spec)) == want
 
 
 def rules(*spec: tuple[float, float, float]) -> list[Rule]:

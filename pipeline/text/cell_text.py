@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -79,12 +80,12 @@ def table_chars(textpage: pdfium_c.FPDF_TEXTPAGE, layer: TextLayer, boxes: list[
         wanted = [(start, end) for start, end, top, bottom in layer.spans if top <= high and bottom >= low]
     else:
         wanted = [(start, end) for start, end, top, bottom in layer.spans if any(top <= high and bottom >= low for low, high in reach)]
-    indices = [i for start, end in wanted for i in range(start, end)]
+    indices = list(chain.from_iterable(range(start, end) for start, end in wanted))
     upright = len(indices)
     if raw != shown:  # turned characters are in no line of the running text
         indices += [i for i, c in enumerate(shown) if c == "\n" and raw[i] not in "\r\n"]
     text = "".join([raw[start:end] for start, end in wanted] + [raw[i] for i in indices[upright:]])
-    box = np.array(calls.loose_boxes(textpage, indices), dtype=np.float64).reshape(-1, 4)  # left, top, right, bottom (PDF)
+    box = np.frombuffer(calls.loose_boxes(textpage, indices), dtype=np.float32).astype(np.float64).reshape(-1, 4)  # left, top, right, bottom (PDF)
     left, right = box[:, 0], box[:, 2]
     top, bottom = height - box[:, 1], height - box[:, 3]
     turn = np.zeros(len(indices))
@@ -108,6 +109,14 @@ def table_chars(textpage: pdfium_c.FPDF_TEXTPAGE, layer: TextLayer, boxes: list[
 
 def cell_rows(grid: Grid, chars: Chars) -> list[list[str | None]]:
     """Each cell's text as pdfplumber's Table.extract() gives it (None for a spanned slot)."""
+    x0, top, x1, bottom = grid.bbox
+    cx, cy = chars.cx, chars.cy
+    k = np.flatnonzero((x0 <= cx) & (cx < x1) & (top <= cy) & (cy < bottom))
+    if grid.full:  # every slot between grid lines a cell, row by row: a slot's number is its cell's
+        xs, tops = [c[0] for c in grid.rows[0]], [r[0][1] for r in grid.rows]
+        cell = (np.searchsorted(tops, cy[k], "right") - 1) * len(xs) + np.searchsorted(xs, cx[k], "right") - 1
+        out = iter(_texts(chars, k, cell, len(xs) * len(tops)))
+        return [[next(out) for _ in r] for r in grid.rows]
     cells = [c for r in grid.rows for c in r if c is not None]
     edges = np.array(cells, dtype=np.float64).reshape(-1, 4)
     xs, tops = np.array(sorted({c[0] for c in cells})), np.array(sorted({c[1] for c in cells}))
@@ -122,9 +131,6 @@ def cell_rows(grid: Grid, chars: Chars) -> list[list[str | None]]:
     else:
         for n, (r0, r1, k0, k1) in enumerate(zip(first_row.tolist(), end_row.tolist(), first_col.tolist(), end_col.tolist(), strict=True)):
             slot[r0:r1, k0:k1] = n
-    x0, top, x1, bottom = grid.bbox
-    cx, cy = chars.cx, chars.cy
-    k = np.flatnonzero((x0 <= cx) & (cx < x1) & (top <= cy) & (cy < bottom))
     cell = slot[np.searchsorted(tops, cy[k], "right") - 1, np.searchsorted(xs, cx[k], "right") - 1]
     k, cell = k[cell >= 0], cell[cell >= 0]
     own = edges[cell]

@@ -69,6 +69,7 @@ class Grid:
 
     bbox: Box
     rows: list[list[Box | None]]
+    full: bool = False  # every slot between grid lines is a cell of its own (see _full_grid)
 
 
 Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f as PDF writes them
@@ -223,7 +224,7 @@ def _full_grid(h: list[Rule], v: list[Rule]) -> list[Grid] | None:
         return []
     columns = list(pairwise(v_pos))
     rows: list[list[Box | None]] = [[(x0, y0, x1, y1) for x0, x1 in columns] for y0, y1 in pairwise(h_pos)]
-    return [Grid(bbox=(left, top, right, bottom), rows=rows)]
+    return [Grid(bbox=(left, top, right, bottom), rows=rows, full=True)]
 
 
 def _tables(cells: list[Box]) -> list[list[Box]]:

@@ -51,16 +51,16 @@ class CharBoxes:
         return self._ends[:]
 
 
-def loose_boxes(textpage: pdfium_c.FPDF_TEXTPAGE, indices: list[int]) -> list[float]:
+def loose_boxes(textpage: pdfium_c.FPDF_TEXTPAGE, indices: list[int]) -> ctypes.Array:
     """left, top, right, bottom of each listed character's loose box (font ascent to descent,
-    advance width: the boxes pdfminer gives), in PDF coordinates, as one flat list: the calls
-    fill one buffer (map runs the loop in C) that is read back at once."""
+    advance width: the boxes pdfminer gives), in PDF coordinates, as one flat float array:
+    the calls fill it (map runs the loop in C), to be read at once."""
     n = len(indices)
     buffer = (ctypes.c_float * (4 * n))()
     base = ctypes.addressof(buffer)
     size = ctypes.sizeof(pdfium_c.FS_RECTF)
     deque(map(_loose_box, repeat(address(textpage), n), indices, range(base, base + size * n, size)), maxlen=0)
-    return buffer[:]
+    return buffer
 
 
 # The page-object walk asks these for every object of every page (a page holds dozens of text
