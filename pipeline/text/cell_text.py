@@ -147,8 +147,9 @@ def _texts(chars: Chars, k: np.ndarray, cell: np.ndarray, count: int) -> list[st
         return out
     turned = chars.turn[k] != 0
     if turned.any():  # cells with text drawn at an angle: the per-character path
-        odd = np.isin(cell, np.unique(cell[turned]))
-        for c in np.unique(cell[odd]).tolist():
+        odd_cells = np.unique(cell[turned])
+        odd = np.isin(cell, odd_cells)
+        for c in odd_cells.tolist():
             out[c] = cell_text([chars.char(i) for i in k[cell == c].tolist()])
         k, cell = k[~odd], cell[~odd]
         if not len(k):

@@ -13,9 +13,9 @@ text (pipeline.text.cell_text) follows `Table.extract()`. A page whose every rul
 every other, most table pages, skips the search for cells (see _full_grid). It is written
 here rather than calling `pdfplumber.table`'s functions on edge dicts because those are
 quadratic in pure Python (`intersections_to_cells` scans every later point and rebuilds edge
-sets per test, the text step scans every character per row): measured on the bench corpus's table pages they cost
-more than the whole pypdfium2 page read, where this module's index-based version costs a
-fraction of it, and importing pdfplumber pulls in pdfminer on every worker. pdfplumber stays
+sets per test, the text step scans every character per row): measured on the bench corpus's
+table pages they cost more than the whole pypdfium2 page read, where this module's
+index-based version costs a fraction of it, and importing pdfplumber pulls in pdfminer on every worker. pdfplumber stays
 the reference: tests/test_grid.py compares both on every table we hold.
 """
 
