@@ -131,6 +131,44 @@ def test_worker_crash_fails_only_that_file(corpus: Path, monkeypatch: pytest.Mon
     assert all(by_file[f"sv{n}.pdf"].error is None for n in (300, 302, 303))
 
 
+def test_window_of_one_per_worker_still_runs_every_file_once(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents are handed to the pool a few at a time: with the smallest window, and a worker
+    dying halfway, every file still comes back exactly once."""
+    import pipeline.batch.executors as ex
+
+    monkeypatch.setattr(ex, "process_file", _crash_on_second)
+    monkeypatch.setattr(ex, "AHEAD_PER_WORKER", 1)
+    names = [f"sv{300 + i}.pdf" for i in range(7)]
+    results = []
+    run_local([Task(corpus / n, n, None) for n in names], results.append, workers=2)
+    assert sorted(r.source_file for r in results) == sorted(names)
+    assert [r.source_file for r in results if r.error] == ["sv301.pdf"]
+
+
+def test_workers_exit_when_the_callers_next_step_is_done(corpus: Path) -> None:
+    """`later`: run_local returns as soon as the last result is in; the pool's shutdown is
+    joined when the caller closes the stack, after which no worker is left."""
+    import multiprocessing
+    from contextlib import ExitStack
+
+    results = []
+    with ExitStack() as later:
+        run_local([Task(corpus / "sv300.pdf", "sv300.pdf", None)], results.append, workers=2, later=later)
+        assert [r.error for r in results] == [None]
+    assert multiprocessing.active_children() == []
+
+
+def test_the_heap_is_frozen_for_the_run_only() -> None:
+    import gc
+
+    from pipeline.batch.executors import warm_heap
+
+    assert gc.get_freeze_count() == 0
+    with warm_heap():
+        assert gc.get_freeze_count() > 10_000  # the extractors' patterns and word lists
+    assert gc.get_freeze_count() == 0
+
+
 def _greedy_on_second(path: Path, source_file: str, sha: str | None, work_dir: Path | None = None):
     from pipeline.batch.document import process_file
 

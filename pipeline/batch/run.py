@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -112,8 +113,9 @@ class RunOptions:
     observer: Callable[[DocResult], None] | None = None  # sees every result (the benchmark's stage timings)
 
 
-def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[DocResult]:
-    """Process files (one per distinct hash) and checkpoint each result as it arrives."""
+def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path, later: ExitStack | None = None) -> list[DocResult]:
+    """Process files (one per distinct hash) and checkpoint each result as it arrives; what
+    the workers' shutdown leaves to do is joined when `later` closes (after the commit)."""
     results: list[DocResult] = []
     bar = progress(len(todo), log)  # a bar on a terminal, else a log line every few seconds
 
@@ -145,7 +147,7 @@ def _run_all(todo: list[InputFile], opts: RunOptions, out_dir: Path) -> list[Doc
             executors.run_in_process(tasks, done)
         else:
             executors.run_local(tasks, done, workers=opts.workers, timeout=opts.timeout, memory_mb=opts.memory_mb, max_tasks=opts.max_tasks,
-                                encoded=True)
+                                encoded=True, later=later)
     finally:
         journal.close()
         if bar is not None:
@@ -548,9 +550,12 @@ def _extract_locked(raw_dir: Path, out_dir: Path, opts: RunOptions, force: bool,
     p = plan(raw_dir, out_dir, force, summary)
     log.info("%d file(s) seen, %d to process, %d unchanged", len(p.inputs), len(p.todo) + len(p.journaled), summary.unchanged)
     summary.from_checkpoints = len(p.journaled)
-    results = p.journaled + _run_all(p.todo, opts, out_dir)
-    summary.processed = len(results)
-    commit(out_dir, p, results, summary)
+    with ExitStack() as later:  # the idle workers exit while the commit runs
+        if p.todo and not opts.scheduler:  # documents run here or in workers forked from here
+            later.enter_context(executors.warm_heap())
+        results = p.journaled + _run_all(p.todo, opts, out_dir, later)
+        summary.processed = len(results)
+        commit(out_dir, p, results, summary)
     summary.seconds = time.monotonic() - t0
     return summary
 
